@@ -25,14 +25,19 @@ PALETTE = (
 
 
 def de_tick(value: float, _pos=None) -> str:
-    """Achsenbeschriftung mit Dezimalkomma; ganze Zahlen ohne Nachkommastellen."""
+    """Achsenbeschriftung mit Dezimalkomma; ganze Zahlen ohne Nachkommastellen.
+
+    Tausenderpunkte erst ab fünf Stellen (DIN 5008), damit Jahreszahlen wie 2024
+    nicht als „2.024“ erscheinen.
+    """
     from kibuch.fmt import de
 
+    big = abs(value) >= 10_000
     if float(value).is_integer():
-        return de(value, 0)
+        return de(value, 0, thousands=big)
     text = f"{value:.6g}"
     digits = len(text.split(".")[1]) if "." in text and "e" not in text else 2
-    return de(value, digits)
+    return de(value, digits, thousands=big)
 
 
 def german_axes(ax, *, x: bool = True, y: bool = True):

