@@ -111,3 +111,23 @@ def test_errors():
         depth_sweep(X[:, 0], y, X, y, [2])
     with pytest.raises(ValueError, match="grid"):
         depth_sweep(X, y, X, y, [2], grid=np.zeros((3, 2)))
+
+
+def test_visibility_slider():
+    import plotly.graph_objects as go
+
+    from kibuch.ml_playground import add_visibility_slider
+
+    fig = go.Figure([go.Scatter(y=[0, 1]), go.Scatter(y=[1, 2]), go.Scatter(y=[2, 3])])
+    add_visibility_slider(fig, [[1], [2]], ["a", "b"], titles=["T1", "T2"], prefix="Tiefe: ")
+    steps = fig.layout.sliders[0].steps
+    assert steps[0].args[0]["visible"] == [True, True, False]
+    assert steps[1].args[0]["visible"] == [True, False, True]
+    assert steps[1].args[1] == {"title.text": "T2"}
+    assert [t.visible for t in fig.data] == [True, True, False]
+    with pytest.raises(ValueError, match="gleich lang"):
+        add_visibility_slider(fig, [[1]], ["a", "b"])
+    with pytest.raises(ValueError, match="Spurnummern"):
+        add_visibility_slider(fig, [[7]], ["a"])
+    with pytest.raises(ValueError, match="titles"):
+        add_visibility_slider(fig, [[1]], ["a"], titles=["x", "y"])

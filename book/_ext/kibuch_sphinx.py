@@ -55,6 +55,52 @@ def _copy_assets(app, exception):
             zf.write(nb, Path("ki-grundlagen") / nb.relative_to(executed))
 
 
+def _restore_cached_outputs(app, env):
+    """Schreibt die Ausgaben aus dem Ausführungs-Cache in die Download-Notebooks.
+
+    MyST-NB 1.4 legt ein aus dem Cache geholtes Notebook ohne Ausgaben unter
+    ``_build/jupyter_execute`` ab (es schreibt die Eingabe statt des Cache-Treffers).
+    Von dort kopiert das Theme die ``.ipynb``-Downloads – ohne diese Korrektur hätte
+    ein Leser nach einem warmen Build ein leeres Notebook.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    if app.config.nb_execution_mode != "cache":
+        return
+    cache_path = app.config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache"
+    cache = get_cache(str(cache_path))
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for docname in env.found_docs:
+        data = _exec_data(env, docname)
+        path = executed / f"{docname}.ipynb"
+        if data is None or not path.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        if any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
+            continue
+        try:
+            _, merged = cache.merge_match_into_notebook(nb)
+        except KeyError:
+            continue
+        nbformat.write(merged, path)
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    """Thebe (Live-Code über einen Server) wird nicht genutzt: Skripte entfernen.
+
+    Jupyter Book bindet sphinx-thebe immer ein – doppelt und mit einer CDN-Adresse.
+    Ohne diese Einträge lädt keine Seite etwas von fremden Servern nach.
+    """
+    def keep(asset):
+        text = f"{getattr(asset, 'filename', asset)} {getattr(asset, 'attributes', {})}"
+        return "thebe" not in text.lower()
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [a for a in context[key] if keep(a)]
+
+
 def _fix_colab(app, pagename, templatename, context, doctree):
     """Colab-Links auf das ausgeführte Notebook im Zweig ``notebooks`` umbiegen."""
     for group in context.get("header_buttons", []):
@@ -246,6 +292,8 @@ def _set_title(app, config):
         f'blob/main/book/changelog.md">Änderungen</a></p>'
     )
     config.html_theme_options = opts
+    # Ohne Vorgabe meldet pydata-sphinx-theme „invalid theme mode“ als Konsolenfehler
+    config.html_context = {**(config.html_context or {}), "default_mode": "light"}
 
 
 def setup(app):
@@ -255,7 +303,9 @@ def setup(app):
     app.connect("doctree-resolved", _decorate_chapter)
     app.connect("doctree-resolved", _fill_status)
     app.connect("env-get-outdated", _status_always_outdated)
+    app.connect("env-updated", _restore_cached_outputs)
     app.add_js_file("plotly.min.js", priority=200)
     app.connect("html-page-context", _fix_colab, priority=999)
+    app.connect("html-page-context", _drop_thebe, priority=999)
     app.connect("build-finished", _copy_assets)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

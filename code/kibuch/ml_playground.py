@@ -207,3 +207,39 @@ def depth_sweep(X_train, y_train, X_test, y_test, depths: Sequence[int], *,
             preds.append(model.predict(grid))
     return DepthSweep(depths, np.array(train), np.array(test),
                       np.array(preds) if grid is not None else None)
+
+
+# ---------------------------------------------------------------------------
+# Schieberegler für plotly-Figuren (funktioniert ohne Kernel)
+# ---------------------------------------------------------------------------
+
+def add_visibility_slider(fig, step_traces: Sequence[Sequence[int]], labels: Sequence[str], *,
+                          titles: Sequence[str] | None = None, prefix: str = ""):
+    """Fügt einer plotly-Figur einen Schieberegler hinzu, der Spuren ein- und ausblendet.
+
+    ``step_traces[i]`` sind die Nummern der Spuren, die in Stellung ``i`` sichtbar
+    sind; Spuren, die in keiner Liste vorkommen, bleiben immer sichtbar. ``titles``
+    (optional) setzt je Stellung den Figurentitel. Alle Daten stecken vorab in der
+    Figur, deshalb funktioniert der Regler auch in einer statischen HTML-Seite.
+    """
+    n_traces = len(fig.data)
+    if len(step_traces) == 0 or len(step_traces) != len(labels):
+        raise ValueError("step_traces und labels müssen gleich lang und nicht leer sein.")
+    if titles is not None and len(titles) != len(labels):
+        raise ValueError("titles muss so lang sein wie labels.")
+    switched = {int(i) for group in step_traces for i in group}
+    if any(not 0 <= i < n_traces for i in switched):
+        raise ValueError(f"Spurnummern müssen zwischen 0 und {n_traces - 1} liegen.")
+    steps = []
+    for i, group in enumerate(step_traces):
+        visible = [j not in switched or j in set(group) for j in range(n_traces)]
+        layout = {"title.text": titles[i]} if titles is not None else {}
+        steps.append({"method": "update", "label": str(labels[i]),
+                      "args": [{"visible": visible}, layout]})
+    for j, trace in enumerate(fig.data):
+        trace.visible = steps[0]["args"][0]["visible"][j]
+    if titles is not None:
+        fig.update_layout(title_text=titles[0])
+    fig.update_layout(sliders=[{"steps": steps, "active": 0, "pad": {"t": 40},
+                                "currentvalue": {"prefix": prefix}}])
+    return fig

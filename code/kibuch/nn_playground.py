@@ -71,6 +71,14 @@ class PlaygroundResult:
     y_test: np.ndarray | None = None
     train_acc: float = float("nan")
     test_acc: float = float("nan")
+    model: NumpyMLP | None = None  # das trainierte Netz
+
+    @property
+    def n_params(self) -> int:
+        """Zahl der Gewichte und Schwellwerte des Netzes."""
+        if self.model is None:
+            raise ValueError("Das Ergebnis enthält kein Modell.")
+        return sum(p.size for p in self.model.params)
 
 
 def run_playground(cfg: PlaygroundConfig | None = None) -> PlaygroundResult:
@@ -80,11 +88,11 @@ def run_playground(cfg: PlaygroundConfig | None = None) -> PlaygroundResult:
         raise TypeError(f"cfg muss eine PlaygroundConfig sein, nicht {type(cfg).__name__}.")
     X_train, y_train = make_toy2d(cfg.dataset, cfg.n_train, cfg.noise, seed=cfg.seed)
     X_test, y_test = make_toy2d(cfg.dataset, cfg.n_test, cfg.noise, seed=cfg.seed + 10_000)
-    # Merkmale grob auf [−1, 1] skalieren (die Punkte liegen etwa in [−6, 6]²)
-    scale = 1 / 6
+    # Merkmale aus den Rohkoordinaten bilden, dann je Spalte auf etwa [−1, 1] skalieren
+    scale = np.abs(add_features(X_train, cfg.features)).max(axis=0) + 1e-12  # (n_features,)
 
     def feats(X):
-        return add_features(X * scale, cfg.features)  # (n, len(features))
+        return add_features(X, cfg.features) / scale  # (n, len(features))
 
     F_train, F_test = feats(X_train), feats(X_test)
     xs, G = grid(cfg.resolution, limit=6.0)
@@ -113,4 +121,58 @@ def run_playground(cfg: PlaygroundConfig | None = None) -> PlaygroundResult:
         offset += total
     result.train_acc = float(np.mean(model.predict(F_train) == y_train))
     result.test_acc = float(np.mean(model.predict(F_test) == y_test))
+    result.model = model
     return result
+
+
+#: Farbskala für P(Klasse 1): Orange (Klasse 0) – Weiß – Blau (Klasse 1), wie im Playground.
+SURFACE_COLORS = [[0.0, "#E69F00"], [0.5, "#FFFFFF"], [1.0, "#0072B2"]]
+
+
+def surface_figure(steps, xs, X, y, *, slider_prefix: str = "", height: int = 460):
+    """Interaktive plotly-Figur: Entscheidungsflächen mit Schieberegler, Punkte darüber.
+
+    ``steps`` ist eine Liste von ``(beschriftung, fläche)`` mit Flächen der Form
+    ``(len(xs), len(xs))``. Alle Flächen stecken vorab berechnet in der Figur; der
+    Schieberegler schaltet nur die Sichtbarkeit um – das funktioniert auch auf einer
+    statischen Webseite ohne laufendes Python.
+    """
+    import plotly.graph_objects as go
+
+    steps = list(steps)
+    if not steps:
+        raise ValueError("steps darf nicht leer sein.")
+    xs = np.asarray(xs)
+    X, y = np.asarray(X), np.asarray(y)
+    for label, surface in steps:
+        if np.shape(surface) != (len(xs), len(xs)):
+            raise ValueError(f"Fläche {label!r} hat die Form {np.shape(surface)}, "
+                             f"erwartet ({len(xs)}, {len(xs)}).")
+    fig = go.Figure()
+    for i, (_label, surface) in enumerate(steps):
+        fig.add_trace(go.Heatmap(
+            x=xs, y=xs, z=np.round(surface, 3), zmin=0, zmax=1, colorscale=SURFACE_COLORS,
+            opacity=0.75, showscale=False, visible=i == len(steps) - 1,
+            hovertemplate="x₁ = %{x:.1f}<br>x₂ = %{y:.1f}<br>P(blau) = %{z:.2f}<extra></extra>"))
+    classes = ((1, "#0072B2", "Klasse 1 (blau)"), (0, "#E69F00", "Klasse 0 (orange)"))
+    for cls, color, name in classes:
+        mask = y == cls
+        fig.add_trace(go.Scatter(
+            x=np.round(X[mask, 0], 3), y=np.round(X[mask, 1], 3), mode="markers", name=name,
+            marker={"color": color, "size": 6, "line": {"color": "white", "width": 1}},
+            hoverinfo="skip"))
+    n = len(steps)
+    slider_steps = [
+        {"label": label, "method": "update",
+         "args": [{"visible": [j == i for j in range(n)] + [True, True]}]}
+        for i, (label, _surface) in enumerate(steps)
+    ]
+    fig.update_layout(
+        height=height, margin={"l": 40, "r": 20, "t": 30, "b": 40},
+        xaxis={"title": "x₁", "range": [xs[0], xs[-1]], "constrain": "domain"},
+        yaxis={"title": "x₂", "range": [xs[0], xs[-1]], "scaleanchor": "x"},
+        legend={"orientation": "h", "y": 1.08, "x": 0},
+        sliders=[{"active": n - 1, "steps": slider_steps, "pad": {"t": 45},
+                  "currentvalue": {"prefix": slider_prefix}}],
+    )
+    return fig

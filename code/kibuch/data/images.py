@@ -34,7 +34,7 @@ import numpy as np
 
 from kibuch.cache import cache_dir
 from kibuch.data.checksums import ChecksumError, package_file, sha256_file, verify_file
-from kibuch.data.registry import Column, Datasheet, DatasetUnavailable, Option, register
+from kibuch.data.registry import Column, DatasetUnavailable, Datasheet, Option, register
 
 # ------------------------------------------------------------------------ IDX-Format
 
@@ -97,7 +97,9 @@ def read_idx(path: str | Path) -> np.ndarray:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
-            raise IDXFormatError(f"{path.name}: gzip-Daten beschädigt oder abgeschnitten ({exc}).")
+            raise IDXFormatError(
+                f"{path.name}: gzip-Daten beschädigt oder abgeschnitten ({exc})."
+            ) from exc
     return parse_idx(raw, name=path.name)
 
 
@@ -128,7 +130,7 @@ def _digits_sheet() -> Datasheet:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digits() -> tuple[np.ndarray, np.ndarray]:
     package_file("sklearn", "datasets/data/digits.csv.gz")  # Prüfsumme vor dem Lesen
     from sklearn.datasets import load_digits
@@ -139,7 +141,7 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digits_split() -> tuple[np.ndarray, np.ndarray]:
     """Feste Indizes (train, test) der 75/25-Aufteilung."""
     from sklearn.model_selection import train_test_split

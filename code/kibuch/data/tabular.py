@@ -38,6 +38,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+
 from kibuch.data.checksums import package_file
 from kibuch.data.registry import Column, Datasheet, register
 
@@ -91,7 +92,7 @@ def _titanic() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "klasse": raw["pclass"].map({"1st": 1, "2nd": 2, "3rd": 3}).astype("int64"),
-            "geschlecht": raw["sex"].map({"male": "männlich", "female": "weiblich"}).astype(str),
+            "geschlecht": _text(raw["sex"].map({"male": "männlich", "female": "weiblich"})),
             "alter": raw["age"].astype("float64"),
             "geschwister_partner": raw["sibsp"].astype("int64"),
             "eltern_kinder": raw["parch"].astype("int64"),
@@ -181,24 +182,22 @@ def _house_prices() -> pd.DataFrame:
     frame = raw.rename(columns=str.lower)
     order = [c for c in frame.columns if c != "sale_price"] + ["sale_price"]
     frame = frame[order].copy()
-    text = frame.select_dtypes(include=["object"]).columns
-    return frame.astype({c: "str" for c in text})
+    for column in frame.select_dtypes(include=["object"]).columns:
+        frame[column] = _text(frame[column])
+    return frame
 
 
 def _house_prices_sheet() -> Datasheet:
     frame = _house_prices()
-    columns = tuple(
-        Column(
-            c,
-            str(frame[c].dtype),
-            "Ziel: Verkaufspreis in US-Dollar"
-            if c == "sale_price"
-            else "Originalspalte (Kategorie)" + (", NaN = keine Angabe" if frame[c].isna().any() else "")
-            if frame[c].dtype == "str"
-            else "Originalspalte",
-        )
-        for c in frame.columns
-    )
+    def describe(c: str) -> str:
+        if c == "sale_price":
+            return "Ziel: Verkaufspreis in US-Dollar"
+        text = "Originalspalte"
+        if pd.api.types.is_string_dtype(frame[c]):
+            text += " (Kategorie)"
+        return text + (", NaN = keine Angabe" if frame[c].isna().any() else "")
+
+    columns = tuple(Column(c, str(frame[c].dtype), describe(c)) for c in frame.columns)
     return Datasheet(
         name="house_prices",
         title="Hausverkäufe in Ames (Iowa)",
@@ -305,9 +304,9 @@ def _movielens() -> pd.DataFrame:
         {
             "user_id": raw["userId"].astype("int64"),
             "film_id": raw["movieId"].astype("int64"),
-            "titel": raw["title"].astype("str"),
+            "titel": _text(raw["title"]),
             "jahr": raw["year"].astype("float64"),
-            "genres": raw["genres"].astype(str),
+            "genres": _text(raw["genres"]),
             "bewertung": raw["rating"].astype("float64"),
             "zeitstempel": pd.to_datetime(raw["timestamp"], unit="s").astype("datetime64[ns]"),
         }

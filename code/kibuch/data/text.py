@@ -1,0 +1,444 @@
+"""Deutsche Textdaten: das Review-Korpus ``reviews_de`` und das Korpus ``corpus_de``.
+
+``load("reviews_de", split=None)`` → ``pandas.DataFrame`` mit
+    ``text`` str (eine Rezension), ``label`` str ("positiv"/"negativ"/"neutral"),
+    ``domain`` str (Themenbereich), ``split`` str ("train"/"validation"/"test").
+    Mit ``split="train"`` usw. nur diese Teilmenge (Index neu ab 0).
+    Quelle ist ``kibuch/resources/reviews_de.csv``; ihre SHA-256 steht in
+    ``kibuch/resources/reviews_de.sha256`` und wird vor dem Lesen geprüft.
+
+``load("corpus_de", sources=None, as_text=False)`` → ``pandas.DataFrame`` mit
+    ``quelle`` str (Name der Quelle, z. B. "buch"), ``dokument`` str (z. B.
+    Kapiteldatei), ``text`` str (Fließtext, Absätze durch Leerzeilen getrennt);
+    mit ``as_text=True`` ein einziger ``str`` (Dokumente durch Leerzeilen verbunden).
+    ``info("corpus_de")`` nennt Quellen, Größe in Zeichen und Bytes und Lizenzen.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from kibuch.data.checksums import ChecksumError, read_sha256_file, verify_file
+from kibuch.data.registry import Column, Datasheet, Option, register
+
+#: Ordner der eigenen Ressourcen im installierten Paket.
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+REVIEWS_CSV = RESOURCES / "reviews_de.csv"
+REVIEWS_SHA = RESOURCES / "reviews_de.sha256"
+REVIEW_COLUMNS = ("text", "label", "domain", "split")
+REVIEW_LABELS = ("positiv", "negativ", "neutral")
+REVIEW_SPLITS = ("train", "validation", "test")
+
+#: Ordner der eingecheckten, frei lizenzierten Korpustexte mit ``manifest.json``.
+CORPUS_DIR = RESOURCES / "corpus_de"
+
+
+# ------------------------------------------------------------------------ reviews_de
+
+def read_reviews(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
+    """Liest und prüft eine Review-CSV (Prüfsumme, Spalten, Labels, Splits).
+
+    Wirft :class:`ChecksumError`, wenn die SHA-256 nicht zur Prüfsummendatei passt,
+    und ``ValueError`` bei falschem Schema. Gibt die Spalten in der Reihenfolge
+    ``text, label, domain, split`` als str zurück.
+    """
+    csv_path, sha_path = Path(csv_path), Path(sha_path)
+    if not csv_path.is_file():
+        raise FileNotFoundError(f"Review-Korpus fehlt: {csv_path}")
+    verify_file(csv_path, read_sha256_file(sha_path), what="reviews_de.csv",
+                hint="Stimmt reviews_de.sha256 noch zur CSV? (sha256sum reviews_de.csv)")
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if sorted(frame.columns) != sorted(REVIEW_COLUMNS):
+        raise ValueError(
+            f"{csv_path.name}: Spalten {list(frame.columns)}, erwartet {list(REVIEW_COLUMNS)}."
+        )
+    frame = frame[list(REVIEW_COLUMNS)]
+    for col, allowed in (("label", REVIEW_LABELS), ("split", REVIEW_SPLITS)):
+        bad = sorted(set(frame[col]) - set(allowed))
+        if bad:
+            raise ValueError(f"{csv_path.name}: ungültige Werte in {col!r}: {bad}; "
+                             f"erlaubt: {list(allowed)}.")
+    for col in ("text", "domain"):
+        empty = frame[col].str.strip() == ""
+        if empty.any():
+            rows = list(frame.index[empty][:5])
+            raise ValueError(f"{csv_path.name}: leere Einträge in {col!r} (Zeilen {rows} …).")
+    if frame.empty:
+        raise ValueError(f"{csv_path.name}: enthält keine Zeilen.")
+    return frame.astype("str")
+
+
+@functools.lru_cache(maxsize=4)
+def _reviews_cached(csv_path: str, sha_path: str, mtime: float) -> pd.DataFrame:
+    return read_reviews(csv_path, sha_path)
+
+
+def _reviews() -> pd.DataFrame:
+    mtime = REVIEWS_CSV.stat().st_mtime if REVIEWS_CSV.is_file() else 0.0
+    return _reviews_cached(str(REVIEWS_CSV), str(REVIEWS_SHA), mtime)
+
+
+def _reviews_sheet() -> Datasheet:
+    try:
+        frame = _reviews()
+        counts = frame["split"].value_counts()
+        size = (
+            f"{len(frame)} Rezensionen ("
+            + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in REVIEW_SPLITS)
+            + f"), {frame['domain'].nunique()} Domänen, "
+            f"{int(frame['text'].str.len().sum())} Zeichen"
+        )
+    except (FileNotFoundError, ChecksumError, ValueError) as exc:
+        size = f"nicht lesbar: {exc}"
+    return Datasheet(
+        name="reviews_de",
+        title="Deutsche Kurzbewertungen mit Stimmungslabel (künstlich)",
+        source="kibuch/resources/reviews_de.csv (eigenes Korpus des Buchs)",
+        license="CC BY-SA 4.0 wie die Buchtexte (KI-Grundlagen-Autorenteam)",
+        size=size,
+        citation="KI-Grundlagen-Autorenteam (2026): KI-Grundlagen, Begleitpaket kibuch.",
+        collection=(
+            "Künstliche Texte: von einem Sprachmodell im Auftrag des Autorenteams "
+            "geschrieben und redigiert, je für ein Ziel-Label (positiv/negativ/neutral); "
+            "keine echten Kundenbewertungen, keine Namen. Feste Aufteilung in "
+            "train/validation/test. Ausführliches Datenblatt: "
+            "kibuch/resources/reviews_de.md."
+        ),
+        columns=(
+            Column("text", "str", "Rezensionstext"),
+            Column("label", "str", "'positiv', 'negativ' oder 'neutral'"),
+            Column("domain", "str", "Themenbereich der Rezension"),
+            Column("split", "str", "'train', 'validation' oder 'test'"),
+        ),
+    )
+
+
+@register(
+    "reviews_de",
+    _reviews_sheet,
+    {"split": Option(None, (None, *REVIEW_SPLITS), help="Teilmenge (None = alle)")},
+)
+def load_reviews_de(split: str | None = None) -> pd.DataFrame:
+    """Review-Korpus: Spalten ``text, label, domain, split`` (alle str)."""
+    frame = _reviews()
+    if split is not None:
+        frame = frame[frame["split"] == split].reset_index(drop=True)
+    return frame.copy()
+
+
+# ------------------------------------------------------------------------- corpus_de
+
+def repository_root() -> Path | None:
+    """Wurzel des Buch-Repositorys, wenn kibuch daraus (editierbar) installiert ist."""
+    root = Path(__file__).resolve().parents[3]
+    if (root / "book").is_dir() and (root / "code" / "kibuch").is_dir():
+        return root
+    return None
+
+
+#: Verzeichnis-Direktiven, deren Inhalt Prosa ist (alle anderen werden übersprungen).
+_PROSE_DIRECTIVES = {
+    "admonition", "note", "tip", "hint", "important", "warning", "caution", "attention",
+    "danger", "error", "seealso", "exercise", "solution", "dropdown", "margin", "sidebar",
+    "epigraph", "topic", "card", "tab-item", "tab-set", "div", "prf:definition",
+    "prf:theorem", "prf:example", "prf:remark",
+}
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*(\{([^}]*)\})?\s*(.*)$")
+_ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_INLINE_MATH = re.compile(r"\$([^$\n]+)\$")
+_EMPH = re.compile(r"(\*{1,3}|_{2})([^*_\n]+?)\1")
+_CODE = re.compile(r"`([^`\n]*)`")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def markdown_prose(source: str) -> str:
+    """Extrahiert den Fließtext einer MyST-Markdown-Seite.
+
+    Entfernt YAML-Kopf, Code-Zellen und andere Codeblöcke, Mathematik-Blöcke,
+    Tabellen, Sprungmarken, Optionen von Direktiven, Rollen wie ``{cite}`…``` und
+    Markdown-Auszeichnung; Sätze mit ``{glue:text}`…``` fallen ganz weg, weil ihnen
+    ohne Ausführung die Zahlen fehlen, ebenso Sätze mit LaTeX-Befehlen in
+    Inline-Formeln; einfache Inline-Formeln (``$a^2$``) bleiben als Rohtext stehen.
+    Der Inhalt von Prosa-Direktiven (Hinweisboxen, Übungen, Lösungen) bleibt
+    erhalten. Absätze werden zu je einer Zeile zusammengefügt und durch Leerzeilen
+    getrennt.
+    """
+    text = _COMMENT.sub("", source)
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":  # YAML-Kopf (jupytext)
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+            lines = lines[end + 1:]
+        except StopIteration:
+            pass
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (Zaun, Prosa?)
+    in_math = False
+    in_options = False
+    for line in lines:
+        stripped = line.strip()
+        match = _FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            if stack and set(stripped) == {stack[-1][0][0]} and len(stripped) >= len(
+                stack[-1][0]
+            ):
+                stack.pop()  # schließender Zaun
+                out.append("")
+                continue
+            if not stack or stack[-1][1]:
+                directive = (match.group(3) or "").strip()
+                prose = fence[0] == ":" and not directive or directive in _PROSE_DIRECTIVES
+                stack.append((fence, prose))
+                title = match.group(4).strip()
+                if prose and title and directive in ("admonition", "dropdown", "exercise"):
+                    out += ["", title, ""]
+                in_options = True
+                out.append("")
+                continue
+        if stack and not stack[-1][1]:
+            continue  # Code, Mathematik, Literaturverzeichnis …
+        if in_options:
+            if stripped.startswith(":") and re.match(r"^:[\w-]+:", stripped):
+                continue
+            if stripped == "---":  # YAML-Optionen einer Direktive
+                in_math = not in_math
+                continue
+            if in_math:
+                continue
+            in_options = False
+        if stripped.startswith("$$"):
+            if not (len(stripped) > 2 and stripped.endswith("$$") and len(stripped) > 4):
+                in_math = not in_math
+            continue
+        if in_math:
+            continue
+        if (
+            re.match(r"^\(.+\)=$", stripped)
+            or stripped.startswith("|")
+            or stripped == "+++"
+            or re.match(r"^[-*_]{3,}$", stripped)
+        ):
+            out.append("")
+            continue
+        stripped = re.sub(r"^#{1,6}\s+", "", stripped)
+        if re.match(r"^([-*+]|\d+[.)])\s+", stripped):  # Listenpunkt = eigener Absatz
+            out.append("")
+            stripped = re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped)
+        stripped = re.sub(r"^>\s?", "", stripped)
+        out.append(stripped)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in out + [""]:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(_clean_inline(" ".join(current)))
+            current = []
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _unreadable(sentence: str) -> bool:
+    return "{glue" in sentence or any(
+        "\\" in m or "{" in m for m in _INLINE_MATH.findall(sentence)
+    )
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[„\"A-ZÄÖÜ0-9])")
+
+
+def _clean_inline(text: str) -> str:
+    # Sätze mit per glue eingesetzten Zahlen fehlen ohne Ausführung die Zahlen: weglassen.
+    # Ebenso Sätze mit LaTeX-Befehlen in Inline-Formeln ($\\sqrt{d}$): kein Fließtext.
+    if "{glue" in text or "$" in text:
+        text = " ".join(s for s in _SENTENCE.split(text) if not _unreadable(s))
+    text = _ROLE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)  # HTML-Tags
+    text = _INLINE_MATH.sub(r"\1", text)  # Formel als Rohtext, z. B. 10^{21}
+    text = _CODE.sub(r"\1", text)
+    for _ in range(2):
+        text = _EMPH.sub(r"\2", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def _book_documents(root: Path | None) -> list[tuple[str, str]]:
+    if root is None:
+        return []
+    book = root / "book"
+    files = sorted(
+        (p for p in book.rglob("*.md") if not any(part.startswith(("_", ".")) for part in
+                                                 p.relative_to(book).parts)),
+        key=lambda p: p.relative_to(book).as_posix(),
+    )
+    docs = []
+    for path in files:
+        prose = markdown_prose(path.read_text(encoding="utf-8"))
+        if prose:
+            docs.append((path.relative_to(root).as_posix(), prose))
+    return docs
+
+
+def _manifest() -> list[dict]:
+    path = CORPUS_DIR / "manifest.json"
+    if not path.is_file():
+        return []
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    required = {"file", "source", "title", "author", "license", "origin", "sha256"}
+    for entry in entries:
+        missing = required - set(entry)
+        if missing:
+            raise ValueError(f"manifest.json: Eintrag {entry.get('file')!r} ohne {missing}.")
+    return entries
+
+
+def _resource_documents() -> list[tuple[str, str, str]]:
+    docs = []
+    for entry in _manifest():
+        path = verify_file(CORPUS_DIR / entry["file"], entry["sha256"],
+                           what=f"corpus_de/{entry['file']}")
+        docs.append((entry["source"], entry["title"], path.read_text(encoding="utf-8")))
+    return docs
+
+
+@functools.lru_cache(maxsize=2)
+def _corpus(root_str: str | None, fingerprint: tuple) -> pd.DataFrame:
+    rows = [("buch", doc, text) for doc, text in _book_documents(
+        Path(root_str) if root_str else None)]
+    try:
+        reviews = _reviews()
+    except FileNotFoundError:
+        reviews = None
+    if reviews is not None:
+        for i, text in enumerate(reviews["text"]):
+            rows.append(("reviews_de", f"review-{i:05d}", text.strip()))
+    rows += _resource_documents()
+    frame = pd.DataFrame(rows, columns=["quelle", "dokument", "text"])
+    return frame.astype("str")
+
+
+def _fingerprint(root: Path | None) -> tuple:
+    """Änderungszeitpunkte aller Eingaben: ändert sich eine Datei, wird neu gelesen."""
+    paths = []
+    if root is not None:
+        paths += sorted((root / "book").rglob("*.md"))
+    paths += [REVIEWS_CSV, CORPUS_DIR / "manifest.json"]
+    return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+
+
+def _corpus_frame() -> pd.DataFrame:
+    root = repository_root()
+    return _corpus(str(root) if root else None, _fingerprint(root))
+
+
+def corpus_sources() -> list[str]:
+    """Namen der Quellen, die ``corpus_de`` auf diesem Rechner enthält."""
+    return sorted(_corpus_frame()["quelle"].unique())
+
+
+def _check_sources(value) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple, set, frozenset)) or not value:
+        raise TypeError("sources muss None, ein Name oder eine nicht leere Liste von Namen sein.")
+    known = set(_KNOWN_SOURCES) | {e["source"] for e in _manifest()}
+    bad = sorted(set(value) - known)
+    if bad:
+        raise ValueError(f"Unbekannte Quelle(n) {bad}; verfügbar: {sorted(known)}.")
+
+
+def _check_bool(value) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"as_text muss True oder False sein, nicht {value!r}.")
+
+
+_KNOWN_SOURCES = ("buch", "reviews_de")
+
+
+def _corpus_sheet() -> Datasheet:
+    frame = _corpus_frame()
+    parts = []
+    for name, group in frame.groupby("quelle", sort=True):
+        chars = int(group["text"].str.len().sum())
+        nbytes = int(group["text"].map(lambda t: len(t.encode("utf-8"))).sum())
+        parts.append(f"{name}: {len(group)} Dokumente, {chars} Zeichen, {nbytes} Bytes")
+    total_chars = int(frame["text"].str.len().sum())
+    total_bytes = int(frame["text"].map(lambda t: len(t.encode("utf-8"))).sum())
+    present = set(frame["quelle"])
+    manifest = [e for e in _manifest() if e["source"] in present]
+    licenses, origins = [], []
+    if "buch" in present:
+        licenses.append("buch: CC BY-SA 4.0 (KI-Grundlagen-Autorenteam)")
+        origins.append(
+            "buch: Prosa aller Seiten unter book/ (ohne Code-Zellen, Mathematik-Blöcke, "
+            "Tabellen, Verweise und Sätze mit eingesetzten Zahlen), zur Laufzeit aus dem "
+            "Repository abgeleitet"
+        )
+    if "reviews_de" in present:
+        licenses.append("reviews_de: CC BY-SA 4.0 (KI-Grundlagen-Autorenteam)")
+        origins.append(
+            "reviews_de: alle Texte des Review-Korpus, eine Rezension je Dokument "
+            "(künstlich, von einem Sprachmodell geschrieben; siehe info('reviews_de'))"
+        )
+    licenses += [f"{e['source']}: {e['license']}" for e in manifest]
+    origins += [f"{e['source']}: {e['title']} von {e['author']}; {e['origin']}" for e in manifest]
+    absent = [s for s in ("buch", "reviews_de") if s not in present]
+    if absent:
+        origins.append("nicht vorhanden (kein Repository bzw. keine CSV): " + ", ".join(absent))
+    citations = ["KI-Grundlagen-Autorenteam (2026): KI-Grundlagen (buch, reviews_de)"]
+    citations += [e.get("citation", e["title"]) for e in manifest]
+    return Datasheet(
+        name="corpus_de",
+        title="Deutsches Textkorpus",
+        source="; ".join(origins),
+        license="; ".join(licenses),
+        size=f"{len(frame)} Dokumente, {total_chars} Zeichen, {total_bytes} Bytes (UTF-8) – "
+        + "; ".join(parts),
+        citation="; ".join(citations),
+        collection=(
+            "Deterministisch zusammengesetzt in der Reihenfolge buch (Dateien alphabetisch), "
+            "reviews_de (CSV-Reihenfolge), dann die Texte aus kibuch/resources/corpus_de "
+            "(manifest.json, jeweils per SHA-256 geprüft). Die Texte aus reviews_de sind "
+            "künstlich (Sprachmodell); die übrigen Quellen sind veröffentlichte Texte "
+            "unter den genannten Lizenzen."
+        ),
+        columns=(
+            Column("quelle", "str", "Quelle: " + ", ".join(sorted(frame["quelle"].unique()))),
+            Column("dokument", "str", "Dokumentname (Kapiteldatei, review-00000, Werk)"),
+            Column("text", "str", "Fließtext, Absätze durch Leerzeilen getrennt"),
+        ),
+        options={
+            "sources": "None (alle) oder Liste von Quellen, z. B. ['buch']",
+            "as_text": "False (DataFrame) oder True (ein einziger str)",
+        },
+    )
+
+
+@register(
+    "corpus_de",
+    _corpus_sheet,
+    {
+        "sources": Option(None, check=_check_sources, help="Auswahl der Quellen"),
+        "as_text": Option(False, check=_check_bool, help="alles als ein str"),
+    },
+)
+def load_corpus_de(sources=None, as_text: bool = False):
+    """Deutsches Korpus: DataFrame ``quelle, dokument, text`` oder ein ``str``."""
+    frame = _corpus_frame()
+    if sources is not None:
+        wanted = [sources] if isinstance(sources, str) else list(sources)
+        frame = frame[frame["quelle"].isin(wanted)].reset_index(drop=True)
+    if as_text:
+        return "\n\n".join(frame["text"])
+    return frame.copy()

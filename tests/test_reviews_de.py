@@ -1,0 +1,152 @@
+"""Prüft das eigene Bewertungskorpus ``reviews_de.csv``.
+
+Die Tests lesen die CSV direkt mit pandas, unabhängig von ``kibuch.data``:
+Schema, Umfang, Label-Balance, feste und stratifizierte Splits, leere und
+doppelte Texte, Beinahe-Duplikate (Jaccard auf Zeichen-3-Grammen) und die
+hinterlegte SHA-256-Prüfsumme.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+RESOURCES = resources.files("kibuch") / "resources"
+CSV_PATH = RESOURCES / "reviews_de.csv"
+SHA_PATH = RESOURCES / "reviews_de.sha256"
+
+COLUMNS = ["text", "label", "domain", "split"]
+LABELS = {"positiv", "negativ", "neutral"}
+SPLITS = {"train": 0.70, "validation": 0.15, "test": 0.15}
+MIN_ROWS = 900
+JACCARD_LIMIT = 0.6  # Paare darüber gelten als Beinahe-Duplikate
+
+
+def normalize(text: str) -> str:
+    """Kleinschreibung, nur Buchstaben/Ziffern, einfache Leerzeichen."""
+    text = re.sub(r"[^0-9a-zäöüß ]", "", text.lower())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def char_ngrams(text: str, n: int = 3) -> set[str]:
+    """Menge der Zeichen-n-Gramme des normalisierten Texts."""
+    norm = normalize(text)
+    return {norm[i : i + n] for i in range(len(norm) - n + 1)}
+
+
+def max_pairwise_jaccard(texts: list[str]) -> tuple[float, int, int]:
+    """Größte Jaccard-Ähnlichkeit aller Textpaare und das zugehörige Paar.
+
+    Rechnet über eine dünn besetzte 0/1-Matrix (Texte × 3-Gramme):
+    Schnittmengen ergeben sich als ``M @ M.T``, Vereinigungen als
+    ``|A| + |B| - |A ∩ B|``.
+    """
+    if len(texts) < 2:
+        raise ValueError("Für Paarvergleiche braucht es mindestens zwei Texte.")
+    grams = [char_ngrams(t) for t in texts]
+    vocab = {g: k for k, g in enumerate(sorted(set().union(*grams)))}
+    rows = np.repeat(np.arange(len(grams)), [len(g) for g in grams])
+    cols = np.fromiter((vocab[g] for gs in grams for g in gs), dtype=np.int64)
+    m = sparse.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (rows, cols)),
+        shape=(len(grams), len(vocab)),
+    )  # (N, V)
+    inter = (m @ m.T).toarray()  # (N, N)
+    sizes = np.diag(inter).copy()  # (N,)
+    union = sizes[:, None] + sizes[None, :] - inter  # (N, N)
+    jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    np.fill_diagonal(jac, 0.0)
+    i, j = np.unravel_index(np.argmax(jac), jac.shape)
+    return float(jac[i, j]), int(i), int(j)
+
+
+@pytest.fixture(scope="module")
+def reviews() -> pd.DataFrame:
+    with resources.as_file(CSV_PATH) as path:
+        return pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False)
+
+
+def test_schema(reviews):
+    assert list(reviews.columns) == COLUMNS
+    assert set(reviews["label"]) == LABELS
+    assert set(reviews["split"]) == set(SPLITS)
+    for col in COLUMNS:
+        assert (reviews[col].str.len() > 0).all(), f"leere Werte in Spalte {col}"
+    # Domänen: Kleinbuchstaben ohne Leerzeichen, und wirklich viele verschiedene
+    assert reviews["domain"].str.fullmatch(r"[a-z_]+").all()
+    assert reviews["domain"].nunique() >= 15
+
+
+def test_csv_is_properly_quoted():
+    # Jede Zeile muss mit dem csv-Modul genau vier Felder ergeben.
+    with resources.as_file(CSV_PATH) as path, open(path, encoding="utf-8", newline="") as fh:
+        lengths = {len(row) for row in csv.reader(fh)}
+    assert lengths == {4}
+
+
+def test_size(reviews):
+    assert len(reviews) >= MIN_ROWS
+
+
+def test_label_balance(reviews):
+    counts = reviews["label"].value_counts()
+    mean = counts.mean()
+    assert (abs(counts - mean) <= 0.02 * mean).all(), counts.to_dict()
+
+
+def test_all_labels_in_every_split(reviews):
+    for split, part in reviews.groupby("split"):
+        assert set(part["label"]) == LABELS, split
+
+
+def test_splits_are_stratified(reviews):
+    shares = pd.crosstab(reviews["label"], reviews["split"], normalize="index")
+    for split, target in SPLITS.items():
+        # je Label höchstens 2 Prozentpunkte vom Ziel entfernt ...
+        assert (abs(shares[split] - target) <= 0.02).all(), shares
+        # ... und zwischen den Labels praktisch gleich
+        assert shares[split].max() - shares[split].min() <= 0.01, shares
+
+
+def test_texts_not_empty_and_unique(reviews):
+    texts = reviews["text"]
+    assert (texts.str.strip() == texts).all(), "Leerraum am Rand eines Texts"
+    assert (texts.str.split().str.len() >= 3).all()
+    assert (texts.str.split().str.len() <= 80).all()
+    assert not texts.duplicated().any()
+    normalized = texts.map(normalize)
+    assert not normalized.duplicated().any(), normalized[normalized.duplicated()].tolist()
+
+
+def test_no_near_duplicates(reviews):
+    texts = reviews["text"].tolist()
+    jac, i, j = max_pairwise_jaccard(texts)
+    assert jac < JACCARD_LIMIT, f"Beinahe-Duplikat ({jac:.2f}): {texts[i]!r} / {texts[j]!r}"
+
+
+def test_near_duplicate_detector_catches_variants():
+    # Der Detektor selbst muss eine Schablone mit ausgetauschtem Wort erkennen.
+    texts = [
+        "Der Akku hält lange und das Display ist hell und scharf.",
+        "Der Akku hält lange und das Display ist hell und klar.",
+        "Völlig anderer Satz über ein Restaurant am Marktplatz.",
+    ]
+    jac, i, j = max_pairwise_jaccard(texts)
+    assert jac >= JACCARD_LIMIT
+    assert {i, j} == {0, 1}
+    with pytest.raises(ValueError):
+        max_pairwise_jaccard(texts[:1])
+
+
+def test_checksum_matches():
+    expected = SHA_PATH.read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", expected)
+    actual = hashlib.sha256(CSV_PATH.read_bytes()).hexdigest()
+    assert actual == expected, "reviews_de.csv wurde nach dem Festschreiben verändert"
