@@ -33,7 +33,13 @@ def _install(session: nox.Session, extras: str = "book,test") -> None:
 
 
 def _build_book(session: nox.Session, *strict: str) -> None:
+    """Website nach _build/html, dann Einzelseite und daraus das PDF des ganzen Buchs."""
     session.run("jupyter-book", "build", ".", *strict, env=OFFLINE)
+    session.run("jupyter-book", "build", ".", "--builder", "singlehtml", *strict, env=OFFLINE)
+    chromium = _ensure_chromium(session)
+    session.run("python", "book/_ext/make_pdf.py", str(BUILD / "singlehtml"),
+                str(BUILD / "html" / "_downloads" / "ki-grundlagen.pdf"),
+                env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
 
 
 def _ensure_chromium(session: nox.Session) -> str:
@@ -54,7 +60,7 @@ def _ensure_chromium(session: nox.Session) -> str:
 
 @nox.session(python="3.11")
 def book(session: nox.Session) -> None:
-    """Baut die Website nach _build/html; führt nur geänderte Kapitel neu aus (Cache).
+    """Baut die Website nach _build/html samt PDF; führt nur geänderte Kapitel neu aus.
 
     Zusätzliche Argumente gehen an jupyter-book, z. B. ``nox -s book -- -n -W --keep-going``.
     """
@@ -69,8 +75,7 @@ def tests(session: nox.Session) -> None:
     _install(session)
     session.run("pytest", "tests", "--ignore=tests/site", *session.posargs, env=OFFLINE)
     _build_book(session, "-n", "-W", "--keep-going")
-    chromium = _ensure_chromium(session)
-    session.run("pytest", "tests/site", env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
+    session.run("pytest", "tests/site", env={**OFFLINE, "KIBUCH_CHROMIUM": _ensure_chromium(session)})
 
 
 @nox.session(python="3.11")

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from kibuch.qlearning import (
     GridWorld,
     QLearningConfig,

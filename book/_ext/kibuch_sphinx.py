@@ -28,6 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 
 NOTEBOOK_BRANCH = "notebooks"
 ZIP_NAME = "ki-grundlagen-notebooks.zip"
+PDF_NAME = "ki-grundlagen.pdf"
 
 
 def _plotly_js() -> Path:
@@ -102,8 +103,18 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 
 
 def _fix_colab(app, pagename, templatename, context, doctree):
-    """Colab-Links auf das ausgeführte Notebook im Zweig ``notebooks`` umbiegen."""
+    """Colab-Links auf das ausgeführte Notebook im Zweig ``notebooks`` umbiegen und
+    das PDF des ganzen Buchs in das Download-Menü jeder Seite aufnehmen."""
     for group in context.get("header_buttons", []):
+        if isinstance(group, dict) and group.get("label") == "download-buttons":
+            group["buttons"].append({
+                "type": "link",
+                "url": context["pathto"](f"_downloads/{PDF_NAME}", 1),
+                "text": "Buch (PDF)",
+                "tooltip": "Das ganze Buch als PDF herunterladen",
+                "icon": "fas fa-book",
+                "label": "download-book-pdf-button",
+            })
         for button in group.get("buttons", []) if isinstance(group, dict) else []:
             if button.get("text") == "Colab":
                 base = button["url"].split("/blob/")[0]
@@ -296,7 +307,20 @@ def _set_title(app, config):
     config.html_context = {**(config.html_context or {}), "default_mode": "light"}
 
 
+def _singlehtml_handlers(app):
+    """Einzelseiten-Build (Grundlage des PDFs): HTML-Übersetzungen mitbenutzen.
+
+    Sobald eine Erweiterung eigene ``singlehtml``-Handler anmeldet, fällt Sphinx für
+    alle übrigen Knoten nicht mehr auf die ``html``-Handler zurück; MyST-NB-Knoten
+    wären dann „unbekannt“. Hier werden beide Tabellen zusammengeführt.
+    """
+    handlers = app.registry.translation_handlers
+    if "singlehtml" in handlers:
+        handlers["singlehtml"] = {**handlers.get("html", {}), **handlers["singlehtml"]}
+
+
 def setup(app):
+    app.connect("builder-inited", _singlehtml_handlers)
     app.connect("config-inited", _set_title)
     app.add_node(status_table)
     app.add_directive("kibuch-status", StatusDirective)

@@ -100,7 +100,8 @@ def iter_windows(
     ``spalte`` sind die Position in der *Ausgabe*.
     """
     image = _check_2d("image", image)
-    kh, kw = (_check_int("Kernhöhe", kernel_shape[0], 1), _check_int("Kernbreite", kernel_shape[1], 1))
+    kh = _check_int("Kernhöhe", kernel_shape[0], 1)
+    kw = _check_int("Kernbreite", kernel_shape[1], 1)
     out_h = conv_output_size(image.shape[0], kh, stride, padding)
     out_w = conv_output_size(image.shape[1], kw, stride, padding)
     padded = np.pad(image, padding)  # (H + 2p, W + 2p)
@@ -196,7 +197,8 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...]) -> list[dict]:
     if not isinstance(input_shape, tuple) or not all(
         isinstance(s, int) and s > 0 for s in input_shape
     ):
-        raise ValueError(f"input_shape muss ein Tupel positiver ganzer Zahlen sein: {input_shape!r}")
+        raise ValueError(f"input_shape muss ein Tupel positiver ganzer Zahlen sein: "
+                         f"{input_shape!r}")
     rows: list[dict] = []
     hooks = []
     for name, module in model.named_modules():
@@ -320,9 +322,11 @@ def as_image_tensor(X, image_size: int | None = None) -> torch.Tensor:
     if x.ndim == 3:
         x = x[:, None]  # (N, 1, H, W)
     if x.ndim != 4:
-        raise ValueError(f"Bilder der Form (N, H, W) oder (N, C, H, W) erwartet, nicht {tuple(x.shape)}.")
+        raise ValueError(f"Bilder der Form (N, H, W) oder (N, C, H, W) erwartet, "
+                         f"nicht {tuple(x.shape)}.")
     if image_size is not None and x.shape[-2:] != (image_size, image_size):
-        raise ValueError(f"Bildgröße {image_size}×{image_size} erwartet, nicht {tuple(x.shape[-2:])}.")
+        raise ValueError(f"Bildgröße {image_size}×{image_size} erwartet, "
+                         f"nicht {tuple(x.shape[-2:])}.")
     return x
 
 
@@ -337,7 +341,8 @@ def extract_embeddings(model: nn.Module, X, *, batch_size: int = 512, device=Non
     x = as_image_tensor(X)
     was_training = model.training
     model.eval()
-    parts = [model.embed(x[i : i + batch_size].to(device)).cpu() for i in range(0, len(x), batch_size)]
+    parts = [model.embed(x[i : i + batch_size].to(device)).cpu()   # je (B, D)
+             for i in range(0, len(x), batch_size)]
     model.train(was_training)
     return torch.cat(parts).numpy()
 

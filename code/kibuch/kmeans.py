@@ -149,12 +149,15 @@ def kmeans(X, config: KMeansConfig | None = None, *, init=None) -> KMeansResult:
     else:
         centers = np.array(init, dtype=float)
         if centers.shape != (k, X.shape[1]):
-            raise ValueError(f"init muss die Form ({k}, {X.shape[1]}) haben, nicht {centers.shape}.")
+            raise ValueError(
+                f"init muss die Form ({k}, {X.shape[1]}) haben, nicht {centers.shape}."
+            )
     labels, inertia = assign(X, centers)
     history = [KMeansStep(centers.copy(), labels.copy(), inertia)]
     converged = False
     n_iter = 0
-    for n_iter in range(1, config.max_iter + 1):
+    while n_iter < config.max_iter:
+        n_iter += 1
         centers = update_centers(X, labels, centers)
         new_labels, inertia = assign(X, centers)
         history.append(KMeansStep(centers.copy(), new_labels.copy(), inertia))

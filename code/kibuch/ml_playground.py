@@ -43,7 +43,9 @@ def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.ndim != 1 or y.ndim != 1 or len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x und y müssen gleich lange 1D-Vektoren sein, nicht {x.shape}, {y.shape}.")
+        raise ValueError(
+            f"x und y müssen gleich lange 1D-Vektoren sein, nicht {x.shape}, {y.shape}."
+        )
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("x und y dürfen keine NaN oder unendlichen Werte enthalten.")
     return x, y
@@ -71,7 +73,9 @@ def fit_curve(name: str, x, y) -> dict[str, float]:
     x, y = _check_xy(x, y)
     features = curve_features(name, x)  # (n, p)
     if len(x) < features.shape[1]:
-        raise ValueError(f"Für {features.shape[1]} Parameter braucht es mindestens so viele Punkte.")
+        raise ValueError(
+            f"Für {features.shape[1]} Parameter braucht es mindestens so viele Punkte."
+        )
     params, *_ = np.linalg.lstsq(features, y, rcond=None)  # (p,)
     return dict(zip(CURVE_MODELS[name][1], map(float, params)))
 

@@ -10,6 +10,7 @@ laden ``plotly.min.js`` einmal lokal, Jupyter nutzt den plotly-MIME-Typ.
 from __future__ import annotations
 
 import json
+from html import escape as html_escape
 
 #: Okabe–Ito-Palette, für alle Formen von Farbenblindheit unterscheidbar.
 PALETTE = (
@@ -62,6 +63,11 @@ def _plotly_bundle(fig_dict: dict) -> dict:
         validate=False,
         config={"displaylogo": False, "responsive": True, "locale": "de"},
     )
+    # Barrierefreiheit: Screenreader erfahren, was die interaktive Figur zeigt
+    title = (fig_dict.get("layout", {}).get("title") or {})
+    title = title.get("text") if isinstance(title, dict) else title
+    label = html_escape(title or "Interaktive Abbildung", quote=True)
+    html = f'<div role="figure" aria-label="{label}">{html}</div>'
     return {
         "text/html": html,
         "application/vnd.plotly.v1+json": json.loads(pio.to_json(fig_dict, validate=False)),

@@ -151,9 +151,10 @@ def q_learning(env: GridWorld, config: QLearningConfig | None = None) -> QLearni
     lengths = np.zeros(config.episodes, dtype=int)
     start = env.state(env.start)
     for ep in range(config.episodes):
-        s, total = start, 0.0
+        s, total, steps = start, 0.0, 0
         visits[s] += 1
-        for t in range(config.max_steps):
+        while steps < config.max_steps:
+            steps += 1
             a = epsilon_greedy(q[s], config.epsilon, rng)
             s_next, r, done = env.step(s, a)
             target = r if done else r + config.gamma * q[s_next].max()
@@ -163,7 +164,7 @@ def q_learning(env: GridWorld, config: QLearningConfig | None = None) -> QLearni
             s = s_next
             if done:
                 break
-        returns[ep], lengths[ep] = total, t + 1
+        returns[ep], lengths[ep] = total, steps
     return QLearningResult(q, returns, lengths, visits)
 
 

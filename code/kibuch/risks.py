@@ -18,7 +18,7 @@ Ein Import tut nichts; ``torch`` wird erst in ``fgsm_attack`` gebraucht.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,18 +163,22 @@ class CharNGramLM:
 
     def fit(self, text: str) -> CharNGramLM:
         """Zählt alle Fortsetzungen für Kontexte der Länge 0 bis ``order``."""
+        self.counts = {}
+        return self.partial_fit(text)
+
+    def partial_fit(self, text: str) -> CharNGramLM:
+        """Zählt die Zeichenfolgen von ``text`` zu den bisherigen Zählungen hinzu."""
         if not isinstance(text, str):
             raise TypeError(f"text muss ein str sein, nicht {type(text).__name__}.")
         if len(text) <= self.cfg.order:
             raise ValueError(f"Der Text ist zu kurz für order={self.cfg.order}.")
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for i in range(len(text)):
-            nxt = text[i]
-            for k in range(0, self.cfg.order + 1):
-                if i - k < 0:
-                    break
-                counts[text[i - k:i]][nxt] += 1
-        self.counts = dict(counts)
+        counts = self.counts if self.counts is not None else {}
+        for k in range(self.cfg.order + 1):
+            # alle Teilfolgen der Länge k + 1: Kontext (k Zeichen) plus nächstes Zeichen
+            grams = Counter(text[i:i + k + 1] for i in range(len(text) - k))
+            for gram, n in grams.items():
+                counts.setdefault(gram[:-1], Counter())[gram[-1]] += n
+        self.counts = counts
         return self
 
     def _check_fitted(self) -> None:

@@ -6,7 +6,7 @@ ersetzt man nur den Klassifikationskopf und trainiert (fast) nur diesen – so w
 Googles *Teachable Machine*. Das Modul enthält
 
 - ``select_classes`` und ``sample_per_class`` zum Zusammenstellen kleiner Aufgaben,
-- ``transfer_model`` (vortrainiertes LeNet mit neuem Kopf, wahlweise eingefroren),
+- ``transfer_model`` (neues LeNet, das Schichten eines vortrainierten übernimmt),
 - ``train_few_shot`` (Training mit fester Zahl an Gradientenschritten über
   :func:`kibuch.train.fit`) und
 - ``run_trials``, das Experimente über Einstellungen und Seeds wiederholt und eine
@@ -31,8 +31,9 @@ from kibuch.cnn import LeNet, as_image_tensor, predict_proba
 from kibuch.core import set_seed
 from kibuch.train import TrainConfig, fit, tensor_loaders
 
-#: Verfahren, die :func:`run_trials` kennt.
-METHODS = ("eingefroren", "alle Schichten", "von Grund auf")
+#: Verfahren, die :func:`run_trials` kennt: Faltungen bzw. alles bis zum Embedding
+#: übernehmen und einfrieren, oder ein frisches Netz von Grund auf trainieren.
+METHODS = ("Faltungen übernommen", "Embedding übernommen", "von Grund auf")
 
 
 @dataclass
@@ -100,25 +101,35 @@ def sample_per_class(y, n_per_class: int | Sequence[int], *, seed: int) -> np.nd
     return np.concatenate(chosen)
 
 
-def transfer_model(base: LeNet, n_classes: int, *, freeze: bool = True) -> LeNet:
-    """Kopie eines vortrainierten LeNet mit neuem, zufälligem Klassifikationskopf.
+#: Was aus dem Basismodell übernommen wird: nur die Faltungen oder auch die
+#: vollverbundenen Schichten bis zum Embedding.
+KEEP = ("features", "embedding")
 
-    Mit ``freeze=True`` bleiben Faltungen und vollverbundene Schichten fest (das
-    Embedding ändert sich nicht), nur der neue Kopf lernt. Das Original bleibt
-    unverändert.
+
+def transfer_model(base: LeNet, n_classes: int, *, keep: str = "features",
+                   freeze: bool = True) -> LeNet:
+    """Neues LeNet für ``n_classes`` Klassen, das Schichten eines vortrainierten übernimmt.
+
+    ``keep="features"`` übernimmt die Faltungsschichten; vollverbundene Schichten und
+    Kopf werden neu (zufällig) angelegt – „die letzten Schichten entfernen“.
+    ``keep="embedding"`` übernimmt zusätzlich die vollverbundenen Schichten bis zum
+    Embedding, neu ist nur der Kopf. Mit ``freeze=True`` lernen die übernommenen
+    Schichten nicht weiter. Das Basismodell bleibt unverändert.
     """
     if not isinstance(base, LeNet):
         raise TypeError(f"LeNet erwartet, nicht {type(base).__name__}.")
     if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
         raise ValueError(f"n_classes muss eine ganze Zahl ≥ 2 sein, nicht {n_classes!r}.")
-    model = copy.deepcopy(base)
-    model.config = dataclasses.replace(base.config, n_classes=n_classes)
-    model.head[-1] = nn.Linear(base.config.hidden[-1], n_classes).to(
-        next(base.parameters()).device)                           # (B, h2) -> (B, n_classes)
-    for part in (model.features, model.embedding):
-        for p in part.parameters():
+    if keep not in KEEP:
+        raise ValueError(f"keep muss 'features' oder 'embedding' sein, nicht {keep!r}.")
+    model = LeNet(dataclasses.replace(base.config, n_classes=n_classes))   # alles zufällig
+    kept = [model.features] if keep == "features" else [model.features, model.embedding]
+    sources = [base.features] if keep == "features" else [base.features, base.embedding]
+    for target, source in zip(kept, sources):
+        target.load_state_dict(copy.deepcopy(source.state_dict()))
+        for p in target.parameters():
             p.requires_grad = not freeze
-    return model
+    return model.to(next(base.parameters()).device)
 
 
 def train_few_shot(model: nn.Module, X, y, cfg: FewShotConfig | None = None, *,
@@ -147,15 +158,16 @@ def make_model(method: str, base: LeNet, n_classes: int, *, seed: int) -> LeNet:
     """Baut das Modell für ein Verfahren aus :data:`METHODS`."""
     if method not in METHODS:
         raise ValueError(f"Unbekanntes Verfahren {method!r}; erlaubt: {', '.join(METHODS)}.")
-    set_seed(seed)  # der neue Kopf bzw. das neue Netz wird reproduzierbar initialisiert
+    set_seed(seed)  # neue Schichten bzw. das neue Netz reproduzierbar initialisieren
     if method == "von Grund auf":
         return LeNet(dataclasses.replace(base.config, n_classes=n_classes)).to(
             next(base.parameters()).device)
-    return transfer_model(base, n_classes, freeze=(method == "eingefroren"))
+    keep = "features" if method == "Faltungen übernommen" else "embedding"
+    return transfer_model(base, n_classes, keep=keep, freeze=True)
 
 
 def run_trials(base: LeNet, X_pool, y_pool, X_test, y_test, settings: Sequence[dict], *,
-               methods: Sequence[str] = ("eingefroren",), seeds: Sequence[int] = (0, 1, 2),
+               methods: Sequence[str] = ("Faltungen übernommen",), seeds: Sequence[int] = (0, 1, 2),
                cfg: FewShotConfig | None = None, device=None) -> pd.DataFrame:
     """Wiederholt Few-Shot-Experimente über Einstellungen, Verfahren und Seeds.
 
@@ -224,6 +236,6 @@ def pretrain(X, y, classes: Sequence[int], config, *, epochs: int, lr: float = 2
 
 
 __all__ = [
-    "METHODS", "FewShotConfig", "make_model", "pretrain", "run_trials", "sample_per_class",
+    "KEEP", "METHODS", "FewShotConfig", "make_model", "pretrain", "run_trials", "sample_per_class",
     "select_classes", "summarize", "train_few_shot", "transfer_model",
 ]

@@ -92,3 +92,13 @@ def test_downloaded_notebook_runs_in_fresh_kernel(site, tmp_path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert outputs and not [o for o in outputs if o.output_type == "error"]
     assert ROOT.exists()
+
+
+def test_book_pdf(site):
+    """Das PDF des ganzen Buchs: echtes PDF, mehrseitig, mit Lesezeichen und Links."""
+    data = (site / "_downloads" / "ki-grundlagen.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= 3 * len(CHAPTERS), f"nur {pages} Seiten"
+    assert b"/Outlines" in data  # Lesezeichen aus den Überschriften
+    assert b"/Link" in data  # anklickbare Verweise

