@@ -79,10 +79,17 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def benchmark(session: nox.Session) -> None:
+    """Misst kalten und warmen Buchbau sowie die Ausführungszeit jedes Kapitels."""
+    _install(session, "book")
+    session.run("python", ".ci/benchmark.py", *session.posargs, env=OFFLINE)
+
+
+@nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff über Paket, Tests und noxfile."""
     session.install("-c", str(CONSTRAINTS), "ruff")
-    session.run("ruff", "check", "code", "tests", "noxfile.py", "book/_ext")
+    session.run("ruff", "check", "code", "tests", "noxfile.py", "book/_ext", ".ci")
 
 
 @nox.session(python=False)

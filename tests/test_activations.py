@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+
 from kibuch.activations import ACTIVATIONS, get_activation, sigmoid, softmax
 
 Z = np.linspace(-6, 6, 121) + 0.013  # trifft die 0 nicht genau

@@ -4,6 +4,8 @@ import math
 
 import pytest
 import torch
+from torch.nn import functional as F
+
 from kibuch.attention import (
     BlockConfig,
     MultiHeadSelfAttention,
@@ -12,7 +14,6 @@ from kibuch.attention import (
     causal_mask,
     sinusoidal_positions,
 )
-from torch.nn import functional as F
 
 
 @pytest.mark.parametrize("causal", [False, True])
@@ -100,4 +101,5 @@ def test_errors():
         sinusoidal_positions(0, 8)
     with pytest.raises(ValueError):
         causal_mask(0)
-    assert causal_mask(3).tolist() == [[True, False, False], [True, True, False], [True, True, True]]
+    expected = [[True, False, False], [True, True, False], [True, True, True]]
+    assert causal_mask(3).tolist() == expected

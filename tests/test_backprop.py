@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+
 from kibuch.backprop import TwoNeuronNet, backward, forward, loss, numerical_gradient, sgd_step
 
 

@@ -32,7 +32,8 @@ def test_encoder_dir_is_real_package_path():
 
 
 def test_wordpiece_tokenizer(tokenizer):
-    assert tokenizer.tokenize("Das ist ein Beispiel") == ["das", "ist", "ein", "bei", "##sp", "##iel"]
+    expected = ["das", "ist", "ein", "bei", "##sp", "##iel"]
+    assert tokenizer.tokenize("Das ist ein Beispiel") == expected
     ids = tokenizer("Hallo")["input_ids"]
     assert ids[0] == tokenizer.cls_token_id and ids[-1] == tokenizer.sep_token_id
 

@@ -1,5 +1,6 @@
 """Tests für deutsche Zahlformate und die Abbildungs-Voreinstellungen."""
 
+import ast
 import math
 
 import matplotlib
@@ -20,7 +21,8 @@ from kibuch.plotting import PALETTE, de_tick, german_axes, setup  # noqa: E402
 )
 def test_de_formats_german(value, digits, expected):
     assert de(value, digits) == expected
-    assert repr(de(value, digits)) == expected  # glue zeigt keine Anführungszeichen
+    # MyST-NB liest glue-Text per literal_eval(repr(...)) zurück: muss ein str bleiben
+    assert ast.literal_eval(repr(de(value, digits))) == expected
 
 
 def test_de_special_values_and_errors():

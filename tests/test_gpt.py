@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+
 from kibuch.gpt import GPT, GPTConfig, TrainConfig, cache_key, train_gpt
 from kibuch.tokens import CharTokenizer
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+
 from kibuch.mlp_numpy import (
     NumpyMLP,
     NumpyMLPConfig,

@@ -2,13 +2,14 @@
 
 import pytest
 import torch
-from kibuch.sampling import filter_logits, sample
 from transformers.generation.logits_process import (
     LogitsProcessorList,
     TemperatureLogitsWarper,
     TopKLogitsWarper,
     TopPLogitsWarper,
 )
+
+from kibuch.sampling import filter_logits, sample
 
 
 def reference(logits, temperature=1.0, top_k=None, top_p=None):

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
-from kibuch.toy2d import DATASETS, FEATURES, add_features, grid, make_toy2d
 from sklearn.linear_model import LogisticRegression
+
+from kibuch.toy2d import DATASETS, FEATURES, add_features, grid, make_toy2d
 
 
 @pytest.mark.parametrize("name", DATASETS)

@@ -1,13 +1,16 @@
 """Tests für kibuch.train und kibuch.mlp_torch."""
 
+import sys
+
 import numpy as np
 import pytest
 import torch
+from torch import nn
+
 from kibuch import set_seed
 from kibuch.mlp_torch import MLPConfig, TorchMLP, build_mlp, count_parameters
 from kibuch.toy2d import make_toy2d
 from kibuch.train import History, TrainConfig, evaluate, fit, tensor_loaders
-from torch import nn
 
 
 @pytest.fixture
@@ -54,7 +57,21 @@ def test_sgd_with_momentum_and_progress_output(loaders, capsys):
     model = TorchMLP(MLPConfig(hidden=(4,), activation="relu"))
     history = fit(model, *loaders, TrainConfig(epochs=2, lr=0.1, optimizer="sgd", momentum=0.9))
     assert len(history.train_acc) == 2
-    assert "Training" in capsys.readouterr().out  # Fortschrittsbalken auf stdout
+    assert "Training" in capsys.readouterr().err  # im Terminal: tqdm auf stderr
+
+
+def test_progress_in_kernel_without_widgets_prints_one_line(loaders, capsys, monkeypatch):
+    """Wie beim Buchbau: nur der Endstand landet (als eine Zeile) auf stdout."""
+    import types
+
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    set_seed(0)
+    fit(TorchMLP(MLPConfig(hidden=(4,))), *loaders, TrainConfig(epochs=3, lr=0.01))
+    out, err = capsys.readouterr()
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 1 and "\r" not in out
+    assert "3/3" in lines[0] and "val_acc=" in lines[0]
+    assert "Training" not in err
 
 
 def test_diverging_training_raises(loaders):

@@ -8,6 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score
 
 from kibuch.maintenance import MaintenanceConfig, make_sensor_data
+from kibuch.workflow import add_wear_features as workflow_add
 from kibuch.workflow import (
     SENSORS, CostAssumptions, RawDataConfig, clean_records, cohens_kappa, drift_report,
     make_raw_records, population_stability_index, predict_in_subprocess, project_costs, save_model,
@@ -142,3 +143,16 @@ def test_project_costs():
         project_costs(years=0)
     with pytest.raises(TypeError):
         project_costs({"team_days": 1})
+
+
+def test_add_wear_features():
+    frame = pd.DataFrame({"vibration": [0.0, np.e - 1], "betriebsstunden": [100.0, 200.0],
+                          "typ": ["C", "A"]})
+    out = workflow_add(frame)
+    assert np.allclose(out["log_vibration"], [0.0, 1.0])
+    assert list(out["stunden_typ_c"]) == [100.0, 0.0]
+    assert "log_vibration" not in frame.columns  # Original unverändert
+    with pytest.raises(ValueError):
+        workflow_add(frame.drop(columns=["typ"]))
+    with pytest.raises(TypeError):
+        workflow_add(frame.to_numpy())

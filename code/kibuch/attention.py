@@ -35,7 +35,9 @@ def attention(q, k, v, *, causal: bool = False, mask=None):
         if not isinstance(x, torch.Tensor) or x.dim() < 2:
             raise ValueError(f"{name} muss ein Tensor mit mindestens 2 Dimensionen sein.")
     if q.size(-1) != k.size(-1):
-        raise ValueError(f"q und k brauchen dieselbe Breite d, nicht {q.size(-1)} und {k.size(-1)}.")
+        raise ValueError(
+            f"q und k brauchen dieselbe Breite d, nicht {q.size(-1)} und {k.size(-1)}."
+        )
     if k.size(-2) != v.size(-2):
         raise ValueError("k und v brauchen dieselbe Anzahl Positionen.")
     d = q.size(-1)
@@ -81,7 +83,8 @@ class BlockConfig:
     def __post_init__(self):
         if self.n_embd < 1 or self.n_head < 1 or self.n_embd % self.n_head:
             raise ValueError(
-                f"n_embd ({self.n_embd}) muss positiv und durch n_head ({self.n_head}) teilbar sein."
+                f"n_embd ({self.n_embd}) muss positiv und durch n_head ({self.n_head}) "
+                "teilbar sein."
             )
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout muss in [0, 1) liegen, nicht {self.dropout}.")

@@ -177,7 +177,9 @@ class FineTuneConfig:
         if not (isinstance(self.lr, int | float) and 0 < self.lr < 1):
             raise ValueError(f"lr muss in (0, 1) liegen, nicht {self.lr!r}.")
         if not 0 <= self.warmup_fraction < 1:
-            raise ValueError(f"warmup_fraction muss in [0, 1) liegen, nicht {self.warmup_fraction}.")
+            raise ValueError(
+                f"warmup_fraction muss in [0, 1) liegen, nicht {self.warmup_fraction}."
+            )
         if self.weight_decay < 0:
             raise ValueError("weight_decay darf nicht negativ sein.")
         if self.train_layers is not None and (
@@ -245,7 +247,9 @@ def _freeze_lower_layers(model, train_layers: int | None) -> None:
     base = getattr(model, model.base_model_prefix)
     layers = base.encoder.layer
     if train_layers > len(layers):
-        raise ValueError(f"train_layers={train_layers}, das Modell hat nur {len(layers)} Schichten.")
+        raise ValueError(
+            f"train_layers={train_layers}, das Modell hat nur {len(layers)} Schichten."
+        )
     for p in base.embeddings.parameters():
         p.requires_grad = False
     for layer in layers[: len(layers) - train_layers]:

@@ -1,9 +1,9 @@
 """Zahlen im deutschen Format für Fließtext und Abbildungen.
 
 ``de(0.742, 1)`` ergibt ``'0,7'``, ``de(12345.6, 0)`` ergibt ``'12.346'``,
-``pct(0.742)`` ergibt ``'74,2 %'``. ``DeText`` ist ein String, dessen
-``repr`` keine Anführungszeichen trägt: So erscheint ein mit ``glue``
-abgelegter Wert im Text genau so, wie er formatiert wurde.
+``pct(0.742)`` ergibt ``'74,2 %'``. Die Ergebnisse sind gewöhnliche Strings:
+``glue("x", de(0.742, 1), display=False)`` setzt mit ``{glue:text}`x``` genau
+„0,7“ in den Text (MyST-NB liest den ``repr`` des Strings zurück).
 """
 
 from __future__ import annotations
@@ -15,14 +15,7 @@ from numbers import Real
 NBSP = "\u202f"
 
 
-class DeText(str):
-    """Ein String, der sich in ``repr`` ohne Anführungszeichen zeigt (für ``glue``)."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def de(x: Real, digits: int = 2, *, thousands: bool = True) -> DeText:
+def de(x: Real, digits: int = 2, *, thousands: bool = True) -> str:
     """Formatiert eine Zahl mit Dezimalkomma und (optional) Tausenderpunkt."""
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"Zahl erwartet, nicht {type(x).__name__}.")
@@ -30,15 +23,15 @@ def de(x: Real, digits: int = 2, *, thousands: bool = True) -> DeText:
         raise ValueError(f"digits muss eine ganze Zahl ≥ 0 sein, nicht {digits!r}.")
     x = float(x)
     if math.isnan(x):
-        return DeText("k. A.")
+        return "k. A."
     if math.isinf(x):
-        return DeText("∞" if x > 0 else "−∞")
+        return "∞" if x > 0 else "−∞"
     text = f"{x:,.{digits}f}" if thousands else f"{x:.{digits}f}"
     # Englisches Format (1,234.5) in deutsches (1.234,5) tauschen
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return DeText(text.replace("-", "−"))
+    return text.replace("-", "−")
 
 
-def pct(x: Real, digits: int = 1) -> DeText:
+def pct(x: Real, digits: int = 1) -> str:
     """Anteil (0…1) als Prozentangabe, z. B. ``pct(0.05)`` → ``'5,0 %'``."""
-    return DeText(f"{de(float(x) * 100, digits)}{NBSP}%")
+    return f"{de(float(x) * 100, digits)}{NBSP}%"

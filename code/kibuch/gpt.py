@@ -40,7 +40,9 @@ class GPTConfig:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
         if self.n_embd % self.n_head:
-            raise ValueError(f"n_embd ({self.n_embd}) muss durch n_head ({self.n_head}) teilbar sein.")
+            raise ValueError(
+                f"n_embd ({self.n_embd}) muss durch n_head ({self.n_head}) teilbar sein."
+            )
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout muss in [0, 1) liegen, nicht {self.dropout}.")
 
@@ -130,7 +132,8 @@ class GPT(nn.Module):
         past = 0 if cache is None else cache[0][0].size(2)
         if past + t > self.config.block_size:
             raise ValueError(
-                f"Sequenz zu lang: {past + t} Tokens, die Kontextlänge ist {self.config.block_size}."
+                f"Sequenz zu lang: {past + t} Tokens, "
+                f"die Kontextlänge ist {self.config.block_size}."
             )
         pos = torch.arange(past, past + t, device=idx.device)  # (T,)
         x = self.drop(self.wte(idx) + self.wpe(pos))  # (B, T, C)
@@ -155,7 +158,9 @@ class GPT(nn.Module):
         Kontext für jedes neue Token neu durch das Netz geschickt (naiv).
         """
         if not isinstance(max_new_tokens, int) or max_new_tokens < 0:
-            raise ValueError(f"max_new_tokens muss eine ganze Zahl ≥ 0 sein, nicht {max_new_tokens!r}.")
+            raise ValueError(
+                f"max_new_tokens muss eine ganze Zahl ≥ 0 sein, nicht {max_new_tokens!r}."
+            )
         if idx.dim() != 2 or idx.size(1) < 1:
             raise ValueError("idx muss die Form (B, T) mit T ≥ 1 haben.")
         was_training = self.training

@@ -96,7 +96,9 @@ def sample(logits, *, temperature: float = 1.0, top_k: int | None = None,
     import torch
 
     if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator muss ein torch.Generator sein, nicht {type(generator).__name__}.")
+        raise TypeError(
+            f"generator muss ein torch.Generator sein, nicht {type(generator).__name__}."
+        )
     scores = filter_logits(logits, temperature=temperature, top_k=top_k, top_p=top_p)
     probs = torch.softmax(scores.float(), dim=-1)  # (…, V)
     flat = probs.reshape(-1, probs.size(-1))  # (B, V)

@@ -139,4 +139,5 @@ def load_encoder_tokenizer(name_or_path: str | os.PathLike | None = None):
     from transformers import AutoTokenizer
 
     source = resolve_encoder(name_or_path)
-    return AutoTokenizer.from_pretrained(source, local_files_only=offline() or Path(source).is_dir())
+    local = offline() or Path(source).is_dir()
+    return AutoTokenizer.from_pretrained(source, local_files_only=local)

@@ -136,14 +136,48 @@ def evaluate(model: nn.Module, loader: DataLoader, device=None) -> dict[str, flo
     return {"loss": total_loss / count, "acc": correct / count}
 
 
-def _progress_bar(total: int, enabled: bool):
-    """tqdm.auto-Balken; ohne ipywidgets (z. B. beim Buchbau) schlicht auf stdout."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Hinweis „IProgress not found“ unterdrücken
-        from tqdm.auto import tqdm
-    # Im Buch werden \r-Aktualisierungen zusammengefasst: nur der Endstand bleibt stehen.
-    return tqdm(total=total, desc="Training", unit="Epoche", disable=not enabled,
-                file=sys.stdout, mininterval=0.5)
+class _LastLine:
+    """Dateiersatz für tqdm, der nur den jeweils letzten Stand des Balkens behält."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def write(self, text: str) -> None:
+        text = text.replace("\r", "").strip()
+        if text:
+            self.last = text
+
+    def flush(self) -> None:
+        pass
+
+
+class _Progress:
+    """Fortschrittsbalken über die Epochen mit ``tqdm.auto``.
+
+    * Jupyter mit ipywidgets: lebendiges Widget.
+    * Terminal: üblicher tqdm-Balken.
+    * Jupyter-Kern ohne Widgets (z. B. beim Buchbau): Ein Textbalken würde jede
+      Aktualisierung als eigene Zeile speichern; deshalb erscheint dort nur der
+      Endstand als eine Zeile auf stdout.
+    """
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Hinweis „IProgress not found“ unterdrücken
+            from tqdm.auto import tqdm
+        widget = tqdm.__module__.endswith("notebook")
+        self.sink = _LastLine() if (enabled and "ipykernel" in sys.modules and not widget) else None
+        self.bar = tqdm(total=total, desc="Training", unit="Epoche", disable=not enabled,
+                        file=self.sink, ascii=False if self.sink else None, ncols=100)
+
+    def update(self, **postfix: str) -> None:
+        self.bar.set_postfix(postfix, refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+        if self.sink is not None and self.sink.last:
+            print(self.sink.last, file=sys.stdout, flush=True)
 
 
 def fit(
@@ -175,7 +209,7 @@ def fit(
         writer = SummaryWriter(log_dir=str(log_dir))
 
     history = History()
-    bar = _progress_bar(cfg.epochs, cfg.progress)
+    bar = _Progress(cfg.epochs, cfg.progress)
     try:
         for _epoch in range(cfg.epochs):
             start = time.perf_counter()
@@ -206,8 +240,7 @@ def fit(
             if writer is not None:
                 for key in ("train_loss", "train_acc", "val_loss", "val_acc"):
                     writer.add_scalar(key.replace("_", "/", 1), getattr(history, key)[-1], _epoch)
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_acc=f"{val['acc']:.3f}")
-            bar.update(1)
+            bar.update(loss=f"{history.train_loss[-1]:.3f}", val_acc=f"{val['acc']:.3f}")
     finally:
         bar.close()
         if writer is not None:

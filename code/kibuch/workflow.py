@@ -142,7 +142,29 @@ def cohens_kappa(a, b) -> float:
 
 
 # ---------------------------------------------------------------------------
-# 3. Modell speichern und in einem eigenen Prozess nutzen
+# 3. Merkmale, Modell speichern und in einem eigenen Prozess nutzen
+# ---------------------------------------------------------------------------
+
+def add_wear_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """Feature Engineering mit Fachwissen: ``log_vibration`` (Vibration steigt mit dem
+    Verschleiß überproportional) und ``stunden_typ_c`` (Typ C verschleißt schneller).
+
+    Liegt in einem Modul statt im Notebook, damit ein gespeichertes Modell, das diese
+    Funktion in seiner Pipeline benutzt, auch in einem anderen Prozess ladbar ist.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame muss ein DataFrame sein, nicht {type(frame).__name__}.")
+    missing = {"vibration", "betriebsstunden", "typ"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"Es fehlen Spalten: {sorted(missing)}.")
+    out = frame.copy()
+    out["log_vibration"] = np.log1p(out["vibration"].clip(lower=0))
+    out["stunden_typ_c"] = out["betriebsstunden"] * (out["typ"] == "C")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# 3b. Modell speichern und in einem eigenen Prozess nutzen
 # ---------------------------------------------------------------------------
 
 _SERVE_SCRIPT = """
