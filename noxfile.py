@@ -75,7 +75,8 @@ def tests(session: nox.Session) -> None:
     _install(session)
     session.run("pytest", "tests", "--ignore=tests/site", *session.posargs, env=OFFLINE)
     _build_book(session, "-n", "-W", "--keep-going")
-    session.run("pytest", "tests/site", env={**OFFLINE, "KIBUCH_CHROMIUM": _ensure_chromium(session)})
+    chromium = _ensure_chromium(session)
+    session.run("pytest", "tests/site", env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
 
 
 @nox.session(python="3.11")

@@ -151,3 +151,17 @@ def test_bpe_and_one_hot():
         tokens.train_bpe([], vocab_size=100)
     with pytest.raises(ValueError):
         tokens.train_bpe(["abc"], vocab_size=10)
+
+
+def test_freeze_options():
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(
+        tokens.encoder_dir(), num_labels=3, local_files_only=True)
+    bert._freeze_lower_layers(model, None)
+    assert all(p.requires_grad for p in model.parameters())
+    bert._freeze_lower_layers(model, 6)  # alle Schichten, aber Embeddings eingefroren
+    assert not any(p.requires_grad for p in model.bert.embeddings.parameters())
+    assert all(p.requires_grad for p in model.bert.encoder.layer[0].parameters())
+    assert all(p.requires_grad for p in model.classifier.parameters())
+    assert bert.FineTuneConfig().train_layers == 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from kibuch.charts import sankey_figure, sankey_links, sunburst_figure, sunburst_table
 
 

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from scipy.signal import correlate2d
+
 from kibuch.cnn import (
     KERNELS,
     AlexNet,
@@ -27,7 +29,6 @@ from kibuch.cnn import (
 )
 from kibuch.mlp_torch import count_parameters
 from kibuch.train import TrainConfig, fit, tensor_loaders
-from scipy.signal import correlate2d
 
 
 @pytest.fixture

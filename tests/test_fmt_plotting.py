@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import plotly.io as pio  # noqa: E402
 import pytest  # noqa: E402
+
 from kibuch import facts  # noqa: E402
 from kibuch.fmt import NBSP, de, pct  # noqa: E402
 from kibuch.plotting import PALETTE, de_tick, german_axes, setup  # noqa: E402

@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
-from kibuch.forecasting import FORECAST_NAMES, lag_matrix, one_step_forecasts
 from sklearn.linear_model import LinearRegression
+
+from kibuch.forecasting import FORECAST_NAMES, lag_matrix, one_step_forecasts
 
 
 def test_lag_matrix_matches_pandas_shift():

@@ -2,6 +2,10 @@
 
 import numpy as np
 import pytest
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
+from sklearn.metrics import silhouette_score
+
 from kibuch.kmeans import (
     KMeansConfig,
     assign,
@@ -11,9 +15,6 @@ from kibuch.kmeans import (
     kmeans,
     update_centers,
 )
-from sklearn.cluster import KMeans
-from sklearn.datasets import make_blobs
-from sklearn.metrics import silhouette_score
 
 
 @pytest.fixture

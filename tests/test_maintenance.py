@@ -5,8 +5,15 @@ import pytest
 from sklearn.calibration import calibration_curve
 
 from kibuch.maintenance import (
-    FEATURES, TARGET, MaintenanceConfig, best_threshold, cost_curve, expected_calibration_error,
-    expected_cost, make_sensor_data, reliability_table,
+    FEATURES,
+    TARGET,
+    MaintenanceConfig,
+    best_threshold,
+    cost_curve,
+    expected_calibration_error,
+    expected_cost,
+    make_sensor_data,
+    reliability_table,
 )
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from kibuch.ml_data import CUSTOMER_SEGMENTS, make_customers, make_orders, make_sensor_data
 
 

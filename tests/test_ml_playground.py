@@ -2,6 +2,9 @@
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.tree import DecisionTreeRegressor
+
 from kibuch.ml_playground import (
     CURVE_MODELS,
     curve_features,
@@ -14,8 +17,6 @@ from kibuch.ml_playground import (
     predict_curve,
     rmse,
 )
-from sklearn.linear_model import LinearRegression
-from sklearn.tree import DecisionTreeRegressor
 
 
 def test_linear_and_quadratic_fit_match_numpy():
@@ -114,6 +115,7 @@ def test_errors():
 
 def test_visibility_slider():
     import plotly.graph_objects as go
+
     from kibuch.ml_playground import add_visibility_slider
 
     fig = go.Figure([go.Scatter(y=[0, 1]), go.Scatter(y=[1, 2]), go.Scatter(y=[2, 3])])

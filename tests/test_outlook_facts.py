@@ -38,6 +38,7 @@ def test_energy_and_ai_act():
 
 def test_every_source_is_in_bibliography():
     keys = _bib_keys()
-    used = set(outlook_facts.language_models()["quelle"]) | set(
-        outlook_facts.training_energy()["quelle"]) | set(outlook_facts.ai_act_risk_classes()["quelle"])
+    used = (set(outlook_facts.language_models()["quelle"])
+            | set(outlook_facts.training_energy()["quelle"])
+            | set(outlook_facts.ai_act_risk_classes()["quelle"]))
     assert used <= keys, used - keys

@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics.pairwise import cosine_similarity
+
 from kibuch.recommender import (
     item_similarity,
     precision_recall_at_k,
@@ -11,7 +13,6 @@ from kibuch.recommender import (
     relevant_items,
     split_by_time,
 )
-from sklearn.metrics.pairwise import cosine_similarity
 
 
 @pytest.fixture

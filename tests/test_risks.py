@@ -5,8 +5,15 @@ import pytest
 import torch
 
 from kibuch.risks import (
-    CharNGramLM, NGramConfig, add_watermark, confident_disagreement_filter, exposure_rank,
-    feedback_learning, fgsm_attack, make_group_population, reduce_class,
+    CharNGramLM,
+    NGramConfig,
+    add_watermark,
+    confident_disagreement_filter,
+    exposure_rank,
+    feedback_learning,
+    fgsm_attack,
+    make_group_population,
+    reduce_class,
 )
 
 
@@ -160,3 +167,13 @@ def test_feedback_learning_is_poisoned_and_filter_helps():
     with pytest.raises(ValueError):
         feedback_learning(base_t, base_l, eval_t, eval_l, stream,
                           accept=lambda m, X, labels: [True])
+
+
+def test_feedback_learning_argument_errors():
+    texts, labels = _reviews(20, 0)
+    with pytest.raises(ValueError):
+        feedback_learning(texts, labels, texts, labels, [], batch_size=0)
+    with pytest.raises(ValueError):
+        feedback_learning(texts, labels, texts, labels, [], base_epochs=0)
+    result = feedback_learning(texts, labels, texts, labels, [])
+    assert list(result.columns) == ["schritt", "gelernt", "genauigkeit"] and len(result) == 1

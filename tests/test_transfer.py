@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+
 from kibuch.cnn import LeNet, LeNetConfig
 from kibuch.mlp_torch import count_parameters
 from kibuch.transfer import (

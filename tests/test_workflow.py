@@ -8,11 +8,20 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score
 
 from kibuch.maintenance import MaintenanceConfig, make_sensor_data
-from kibuch.workflow import add_wear_features as workflow_add
 from kibuch.workflow import (
-    SENSORS, CostAssumptions, RawDataConfig, clean_records, cohens_kappa, drift_report,
-    make_raw_records, population_stability_index, predict_in_subprocess, project_costs, save_model,
+    SENSORS,
+    CostAssumptions,
+    RawDataConfig,
+    clean_records,
+    cohens_kappa,
+    drift_report,
+    make_raw_records,
+    population_stability_index,
+    predict_in_subprocess,
+    project_costs,
+    save_model,
 )
+from kibuch.workflow import add_wear_features as workflow_add
 
 
 def test_raw_records_have_the_announced_defects_and_cleaning_repairs_them():
@@ -118,7 +127,8 @@ def test_drift_report_flags_shifted_window():
     assert len(report) == 2 * len(SENSORS)
     temp = report[report["merkmal"] == "temperatur"].set_index("fenster")
     assert temp.loc[1, "psi"] < 0.1 < 0.25 < temp.loc[2, "psi"]
-    assert temp.loc[2, "ks_p"] == pytest.approx(ks_2samp(ref["temperatur"], hot["temperatur"]).pvalue)
+    expected_p = ks_2samp(ref["temperatur"], hot["temperatur"]).pvalue
+    assert temp.loc[2, "ks_p"] == pytest.approx(expected_p)
     with pytest.raises(ValueError):
         drift_report(ref, ok, window="monat")
     with pytest.raises(ValueError):

@@ -24,10 +24,9 @@ PRINT_CSS = """
 html { font-size: 10.5pt; }
 body { hyphens: manual; -webkit-hyphens: manual; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, .prev-next-area,
-.bd-footer, .bd-footer-article, .bd-footer-content, .header-article-items, .toggle-secondary-sidebar,
-.search-button-field, .theme-switch-button, .headerlink, .copybtn, .pst-scrollable-table-container::after
+.bd-footer, .bd-footer-article, .bd-footer-content, .header-article-items,
+.toggle-secondary-sidebar, .search-button-field, .theme-switch-button, .headerlink, .copybtn
   { display: none !important; }
-.bd-main, .bd-content, .bd-article-container, .bd-page-width { max-width: 100% !important; width: 100% !important; }
 .bd-article { padding: 0 !important; }
 section[id^="document-"] { break-before: page; }
 figure, .cell_output img, .plotly-graph-div, table { break-inside: avoid; }
@@ -75,7 +74,7 @@ def prepare(single_dir: Path) -> Path:
     version = pkg_version("kibuch")
     src = single_dir / "book" / "index.html"
     if not src.exists():
-        raise FileNotFoundError(f"{src} fehlt – zuerst `jupyter-book build . --builder singlehtml`.")
+        raise FileNotFoundError(f"{src} fehlt – zuerst den Einzelseiten-Build (singlehtml).")
     html = src.read_text(encoding="utf-8")
     html = re.sub(r'href="(?:\.\./)*(?:book/)?index\.html#', 'href="#', html)
     html = html.replace("</head>", f"<style>{PRINT_CSS}</style></head>", 1)

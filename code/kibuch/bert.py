@@ -21,12 +21,18 @@ import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from kibuch.tokens import load_encoder_tokenizer, offline, resolve_encoder
+from kibuch.tokens import (
+    load_encoder_tokenizer,
+    offline,
+    quiet_import_transformers,
+    resolve_encoder,
+)
 
 
 @contextlib.contextmanager
 def _quiet_transformers():
     """Unterdrückt Hinweise wie „Some weights … newly initialized“ (hier gewollt) und Ladebalken."""
+    quiet_import_transformers()
     from transformers.utils import logging as hf_logging
 
     level = hf_logging.get_verbosity()
@@ -47,6 +53,7 @@ def _local_only(source: str) -> bool:
 
 def load_encoder(name_or_path=None, *, output_attentions: bool = False):
     """Vortrainierter Encoder (``transformers.AutoModel``) im Auswertungsmodus."""
+    quiet_import_transformers()
     from transformers import AutoModel
 
     source = resolve_encoder(name_or_path)
@@ -158,12 +165,15 @@ def attention_maps(text: str, *, model=None, tokenizer=None):
 class FineTuneConfig:
     model: str | None = None  # None: eingebetteter Encoder; sonst Pfad oder Hub-Name
     max_length: int = 64  # längere Texte werden abgeschnitten (Tokens)
-    epochs: int = 4  # Durchläufe durch die Trainingsdaten
+    epochs: int = 5  # Durchläufe durch die Trainingsdaten
     batch_size: int = 16  # Texte pro Schritt
-    lr: float = 1e-4  # Spitzen-Lernrate (AdamW, linearer Abfall)
+    lr: float = 3e-4  # Spitzen-Lernrate (AdamW, linearer Abfall)
     warmup_fraction: float = 0.1  # Anteil der Schritte mit steigender Lernrate
     weight_decay: float = 0.01
-    train_layers: int | None = None  # nur die obersten n Encoder-Schichten trainieren (None: alle)
+    # Nur die obersten n Encoder-Schichten (und den Kopf) trainieren; Embeddings und
+    # untere Schichten bleiben eingefroren. None: alles trainieren. Standard 4 von 6:
+    # halbe Rechenzeit, gleiche Testgüte wie volles Feintuning (gemessen auf reviews_de).
+    train_layers: int | None = 4
     seed: int = 0
     device: str | None = None  # None: kibuch.get_device()
 
@@ -267,6 +277,8 @@ def fine_tune(train_texts, train_labels, **options) -> TextClassifier:
     aus dem lokalen Verzeichnis oder nach Hub-Namen geladen.
     """
     import torch
+
+    quiet_import_transformers()
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from kibuch.core import get_device, set_seed

@@ -13,8 +13,7 @@ Das Modul begleitet Kapitel 3.3. Es enthält
 - ``extract_embeddings`` für die Vektoren der vorletzten Schicht.
 
 Training und Auswertung übernimmt die generische Schleife aus :mod:`kibuch.train`.
-Der Import dieses Moduls lädt keine Daten und trainiert nichts; ``torch`` wird
-erst beim Aufruf der Funktionen bzw. beim Bau der Modelle benötigt.
+Der Import dieses Moduls lädt keine Daten, setzt keine Seeds und trainiert nichts.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ _MODELS = [
     ("T5-11B", 2019, "Encoder–Decoder", 11e9, 512, "raffel2020"),
     ("GPT-3", 2020, "Decoder", 175e9, 2048, "brown2020"),
     ("PaLM", 2022, "Decoder", 540e9, 2048, "chowdhery2023"),
-    ("Llama 3.1 405B", 2024, "Decoder", 405e9, 128 * 1024, "grattafiori2024"),
+    ("Llama 3.1 405B", 2024, "Decoder", 405e9, 128_000, "grattafiori2024"),
 ]
 
 # Kontextlängen kommerzieller Modelle, deren Parameterzahl nicht veröffentlicht ist.

@@ -51,7 +51,8 @@ class MaintenanceConfig:
         shares = np.asarray(self.type_shares, dtype=float)
         if shares.shape != (3,) or (shares < 0).any() or not np.isclose(shares.sum(), 1.0):
             raise ValueError(
-                f"type_shares braucht drei nichtnegative Anteile mit Summe 1, nicht {self.type_shares!r}."
+                "type_shares braucht drei nichtnegative Anteile mit Summe 1, "
+                f"nicht {self.type_shares!r}."
             )
 
 
@@ -148,7 +149,8 @@ def expected_cost(y_true, y_pred, *, cost_fp: float, cost_fn: float) -> float:
     return float((cost_fp * fp + cost_fn * fn) / len(y))
 
 
-def cost_curve(y_true, proba, *, cost_fp: float, cost_fn: float, n_steps: int = 101) -> pd.DataFrame:
+def cost_curve(y_true, proba, *, cost_fp: float, cost_fn: float,
+               n_steps: int = 101) -> pd.DataFrame:
     """Mittlere Kosten für Schwellen von 0 bis 1 (Spalten ``schwelle``, ``kosten``)."""
     y, p = _check_binary(y_true, proba)
     if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 2:

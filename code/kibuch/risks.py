@@ -252,7 +252,8 @@ def exposure_rank(lm: CharNGramLM, prefix: str, secret: str, candidates) -> int:
 # ---------------------------------------------------------------------------
 
 def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, *,
-                      batch_size: int = 20, accept=None, seed: int = 0) -> pd.DataFrame:
+                      batch_size: int = 20, accept=None, base_epochs: int = 20,
+                      seed: int = 0) -> pd.DataFrame:
     """Ein Textklassifikator lernt nach dem Start laufend aus Rückmeldungen.
 
     ``stream`` ist eine Folge von ``(text, label)``-Paaren, wie Nutzer sie
@@ -267,6 +268,7 @@ def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, 
     from sklearn.linear_model import SGDClassifier
 
     batch_size = _check_int("batch_size", batch_size, 1)
+    base_epochs = _check_int("base_epochs", base_epochs, 1)
     base_labels, eval_labels = list(base_labels), list(eval_labels)
     if len(base_texts) != len(base_labels) or len(eval_texts) != len(eval_labels):
         raise ValueError("Texte und Labels müssen gleich lang sein.")
@@ -279,8 +281,10 @@ def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, 
                             norm="l2")
     model = SGDClassifier(loss="log_loss", alpha=1e-4, random_state=seed)
     X_base = vec.transform(base_texts)
-    for _ in range(5):  # ein paar Durchgänge über die sauberen Startdaten
-        model.partial_fit(X_base, base_labels, classes=classes)
+    rng = np.random.default_rng(seed)
+    for _ in range(base_epochs):  # mehrere Durchgänge über die sauberen Startdaten
+        order = rng.permutation(len(base_labels))
+        model.partial_fit(X_base[order], [base_labels[i] for i in order], classes=classes)
     X_eval = vec.transform(eval_texts)
     rows = [(0, 0, model.score(X_eval, eval_labels))]
     learned = 0

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -134,8 +135,17 @@ def resolve_encoder(name_or_path: str | os.PathLike | None = None) -> str:
     return str(name_or_path)
 
 
+def quiet_import_transformers() -> None:
+    """Importiert ``transformers`` ohne den tqdm-Hinweis „IProgress not found“ in Notebooks."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import tqdm.auto  # noqa: F401
+        import transformers  # noqa: F401
+
+
 def load_encoder_tokenizer(name_or_path: str | os.PathLike | None = None):
     """WordPiece-Tokenizer des Encoders (``transformers.AutoTokenizer``)."""
+    quiet_import_transformers()
     from transformers import AutoTokenizer
 
     source = resolve_encoder(name_or_path)

@@ -49,7 +49,9 @@ class RawDataConfig:
             if not 0.0 <= value < 0.5:
                 raise ValueError(f"{name} muss in [0; 0,5) liegen, nicht {value!r}.")
         if self.fahrenheit_site not in ("Nord", "Süd"):
-            raise ValueError(f"fahrenheit_site muss 'Nord' oder 'Süd' sein, nicht {self.fahrenheit_site!r}.")
+            raise ValueError(
+                f"fahrenheit_site muss 'Nord' oder 'Süd' sein, nicht {self.fahrenheit_site!r}."
+            )
 
 
 def make_raw_records(config: RawDataConfig | None = None, *, seed: int = 0) -> pd.DataFrame:
@@ -71,7 +73,8 @@ def make_raw_records(config: RawDataConfig | None = None, *, seed: int = 0) -> p
     site = raw["werk"] == cfg.fahrenheit_site
     raw.loc[site, "temperatur"] = raw.loc[site, "temperatur"] * 9 / 5 + 32
     # Uneinheitliche Schreibweisen der Maschinentypen
-    spellings = {"A": ["A", "a", "Typ A", " A"], "B": ["B", "b", "Typ B"], "C": ["C", "Typ C", "c "]}
+    spellings = {"A": ["A", "a", "Typ A", " A"], "B": ["B", "b", "Typ B"],
+                 "C": ["C", "Typ C", "c "]}
     raw["typ"] = [rng.choice(spellings[t]) for t in raw["typ"]]
     # Lücken und Sensorfehler
     raw.loc[rng.uniform(size=n) < cfg.missing_share, "oeldruck"] = np.nan
@@ -130,14 +133,18 @@ def cohens_kappa(a, b) -> float:
     """
     a, b = np.asarray(a), np.asarray(b)
     if a.ndim != 1 or a.shape != b.shape:
-        raise ValueError(f"a und b müssen gleich lange Vektoren sein, Formen {a.shape} und {b.shape}.")
+        raise ValueError(
+            f"a und b müssen gleich lange Vektoren sein, Formen {a.shape} und {b.shape}."
+        )
     if len(a) == 0:
         raise ValueError("Es braucht mindestens ein gelabeltes Beispiel.")
     labels = np.union1d(a, b)
     p_o = np.mean(a == b)
     p_e = sum(np.mean(a == lab) * np.mean(b == lab) for lab in labels)
     if np.isclose(p_e, 1.0):
-        raise ValueError("Kappa ist nicht definiert: Beide Annotatoren vergeben nur ein einziges Label.")
+        raise ValueError(
+            "Kappa ist nicht definiert: Beide Annotatoren vergeben nur ein einziges Label."
+        )
     return float((p_o - p_e) / (1 - p_e))
 
 
@@ -236,8 +243,9 @@ def population_stability_index(expected, actual, n_bins: int = 10) -> float:
     if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
         raise ValueError(f"n_bins muss eine ganze Zahl ≥ 2 sein, nicht {n_bins!r}.")
     inner = np.unique(np.quantile(e, np.linspace(0, 1, n_bins + 1)[1:-1]))
-    e_share = np.bincount(np.searchsorted(inner, e, side="right"), minlength=len(inner) + 1) / len(e)
-    a_share = np.bincount(np.searchsorted(inner, a, side="right"), minlength=len(inner) + 1) / len(a)
+    n_classes = len(inner) + 1
+    e_share = np.bincount(np.searchsorted(inner, e, side="right"), minlength=n_classes) / len(e)
+    a_share = np.bincount(np.searchsorted(inner, a, side="right"), minlength=n_classes) / len(a)
     e_share = np.clip(e_share, 1e-4, None)  # leere Klassen: kein log(0)
     a_share = np.clip(a_share, 1e-4, None)
     return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))

@@ -78,6 +78,12 @@ def test_page_renders_offline(browser, server, doc):
             page.wait_for_function(
                 "[...document.querySelectorAll('.plotly-graph-div')]"
                 ".every(d => d.querySelector('.main-svg'))", timeout=20_000)
+        # jede Quellenangabe (Fußnote aus {footcite}) führt zu ihrem Eintrag
+        missing = page.evaluate(
+            "[...document.querySelectorAll('a.footnote-reference')]"
+            ".map(a => a.getAttribute('href'))"
+            ".filter(h => !document.getElementById(decodeURIComponent(h.slice(1))))")
+        assert not missing, f"Fußnoten ohne Ziel: {missing}"
         # jede Abbildung hat Alternativtext
         for img in page.locator("main img").all():
             assert (img.get_attribute("alt") or "").strip(), f"Bild ohne alt-Text in {doc}"
