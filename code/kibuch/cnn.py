@@ -25,6 +25,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from kibuch.validate import check_int as _check_int
+
 # ---------------------------------------------------------------------------
 # Handgemachte Filterkerne
 # ---------------------------------------------------------------------------
@@ -64,14 +66,6 @@ def _check_2d(name: str, array) -> np.ndarray:
     if array.size == 0:
         raise ValueError(f"{name} darf nicht leer sein.")
     return array
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} muss eine ganze Zahl sein, nicht {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} muss ≥ {minimum} sein, nicht {value}.")
-    return int(value)
 
 
 def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int = 0) -> int:

@@ -24,14 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} muss eine ganze Zahl sein, nicht {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} muss ≥ {minimum} sein, nicht {value}.")
-    return int(value)
-
+from kibuch.validate import check_int as _check_int
 
 # ---------------------------------------------------------------------------
 # Verzerrung durch unterrepräsentierte Gruppen und Klassen
