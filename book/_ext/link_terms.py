@@ -17,6 +17,18 @@ from pathlib import Path
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "glossar.md"
 SUFFIXES = ("", "s", "es", "n", "en", "e", "er", "ern")
+# Mehrdeutige Begriffe nur dort verlinken, wo sie in der Bedeutung des Glossars stehen:
+# „Temperatur“ meint sonst Grad Celsius, „Filter“ den Spamfilter, „Gewicht“ die
+# Klassengewichtung, „Agent“ ein LLM-Werkzeug.
+ONLY_IN = {
+    "Temperatur": {"03_4_generierung"},
+    "Filter": {"03_3_cnn", "03_3_transfer"},
+    "Gewicht": {"03_2_neuronale_netze", "03_2_playground", "03_3_cnn", "03_3_transfer"},
+    "Agent": {"03_1_unueberwacht_rl", "03_methoden"},
+}
+# Wortverbindungen, in denen ein Begriff etwas anderes meint („logistische Regression“
+# ist ein Klassifikationsverfahren)
+NOT_AFTER = {"Regression": re.compile(r"logistisch\w*\s$")}
 # Geschützte Bereiche in einer Zeile: Inline-Code, Rollen, Mathe, Links, HTML, Auszeichnung
 PROTECTED = re.compile(r"`[^`]*`|\{[a-z:-]+\}`[^`]*`|\$[^$]*\$|\[[^\]]*\]\([^)]*\)|<[^>]+>")
 
@@ -63,7 +75,7 @@ def link_file(path: Path, terms: list[str]) -> int:
     for i in prose_lines(lines):
         line = lines[i]
         for term in terms:
-            if term in done:
+            if term in done or path.stem not in ONLY_IN.get(term, {path.stem}):
                 continue
             pattern = re.compile(
                 r"(?<![\w-])(" + re.escape(term) + r")(" + "|".join(SUFFIXES[1:]) + r")?(?![\w-])")
@@ -71,6 +83,9 @@ def link_file(path: Path, terms: list[str]) -> int:
             protected = [m.span() for m in PROTECTED.finditer(line)]
             for m in pattern.finditer(line):
                 if any(a <= m.start() < b for a, b in protected):
+                    continue
+                before = (lines[i - 1] + " " if i else "") + line[: m.start()]
+                if term in NOT_AFTER and NOT_AFTER[term].search(before):
                     continue
                 surface = m.group(0)
                 role = (f"{{term}}`{surface}`" if surface == term

@@ -102,3 +102,17 @@ def test_book_pdf(site):
     assert pages >= 3 * len(CHAPTERS), f"nur {pages} Seiten"
     assert b"/Outlines" in data  # Lesezeichen aus den Überschriften
     assert b"/Link" in data  # anklickbare Verweise
+
+
+def test_glossary_has_80_terms_with_english(site):
+    html = (site / "book" / "glossar.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<dt id="term-[^"]+">', html)
+    assert len(terms) >= 80, len(terms)
+    assert html.count("engl.") >= len(terms)
+
+
+@pytest.mark.parametrize("doc", [d for d in CHAPTERS if d != "book/status"])
+def test_chapters_link_glossary_terms(site, doc):
+    html = (site / f"{doc}.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="reference internal" href="glossar\.html#term-', html)
+    assert len(links) >= 3, f"{doc}: nur {len(links)} Glossarverweise"
