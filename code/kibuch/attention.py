@@ -112,6 +112,19 @@ class MultiHeadSelfAttention(nn.Module):
         return self.proj(out)
 
 
+def feed_forward(n_embd: int, mult: int = 4, dropout: float = 0.0) -> nn.Sequential:
+    """Feed-Forward-Teil eines Transformer-Blocks: (B, T, C) -> (B, T, mult·C) -> (B, T, C).
+
+    Wird von :class:`TransformerBlock` und vom GPT in :mod:`kibuch.gpt` geteilt.
+    """
+    return nn.Sequential(
+        nn.Linear(n_embd, mult * n_embd),
+        nn.GELU(),
+        nn.Linear(mult * n_embd, n_embd),
+        nn.Dropout(dropout),
+    )
+
+
 class TransformerBlock(nn.Module):
     """Ein Transformer-Block: x + Attention(Norm(x)), dann x + FeedForward(Norm(x))."""
 
@@ -120,12 +133,7 @@ class TransformerBlock(nn.Module):
         self.ln1 = nn.LayerNorm(config.n_embd)
         self.attn = MultiHeadSelfAttention(config)
         self.ln2 = nn.LayerNorm(config.n_embd)
-        self.ff = nn.Sequential(
-            nn.Linear(config.n_embd, config.ff_mult * config.n_embd),
-            nn.GELU(),
-            nn.Linear(config.ff_mult * config.n_embd, config.n_embd),
-            nn.Dropout(config.dropout),
-        )
+        self.ff = feed_forward(config.n_embd, config.ff_mult, config.dropout)
 
     def forward(self, x):  # (B, T, C) -> (B, T, C)
         x = x + self.attn(self.ln1(x))  # Residualverbindung um die Attention

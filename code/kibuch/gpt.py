@@ -22,6 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from kibuch.attention import feed_forward
 from kibuch.sampling import sample
 
 
@@ -81,12 +82,7 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.n_embd)
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.n_embd)
-        self.mlp = nn.Sequential(
-            nn.Linear(config.n_embd, 4 * config.n_embd),
-            nn.GELU(),
-            nn.Linear(4 * config.n_embd, config.n_embd),
-            nn.Dropout(config.dropout),
-        )
+        self.mlp = feed_forward(config.n_embd, 4, config.dropout)
 
     def forward(self, x, cache=None):
         a, new_cache = self.attn(self.ln_1(x), cache)
