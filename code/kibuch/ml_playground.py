@@ -89,6 +89,14 @@ def predict_curve(name: str, params: dict[str, float], x) -> np.ndarray:
     return features @ np.array([params[p] for p in names])
 
 
+def _check_sample(n, noise) -> None:
+    """Gemeinsame Prüfung der Datengeneratoren: n ganzzahlig ≥ 2, noise ≥ 0."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"n muss eine ganze Zahl ≥ 2 sein, nicht {n!r}.")
+    if noise < 0:
+        raise ValueError(f"noise muss ≥ 0 sein, nicht {noise}.")
+
+
 def make_curve_data(n: int = 40, *, noise: float = 0.3, seed: int = 0,
                     x_range: tuple[float, float] = (0.5, 10.0)) -> tuple[np.ndarray, np.ndarray]:
     """Synthetische Messpunkte ``y = 1 + 2/x + 1,5·sin(x) + Rauschen`` (sortiert nach x).
@@ -96,10 +104,7 @@ def make_curve_data(n: int = 40, *, noise: float = 0.3, seed: int = 0,
     Der wahre Zusammenhang hat die Form des zweiten Kurvenmodells – im Kapitel prüfen
     wir, ob der Testfehler das auch ohne dieses Vorwissen verrät.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n muss eine ganze Zahl ≥ 2 sein, nicht {n!r}.")
-    if noise < 0:
-        raise ValueError(f"noise muss ≥ 0 sein, nicht {noise}.")
+    _check_sample(n, noise)
     lo, hi = x_range
     if not 0 < lo < hi:
         raise ValueError(f"x_range muss 0 < untere < obere Grenze erfüllen, nicht {x_range}.")
@@ -128,10 +133,7 @@ def make_regression_1d(n: int = 80, *, noise: float = 0.3, seed: int = 0
 
     Rückgabe ``X`` mit Form (n, 1) und ``y`` mit Form (n,).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n muss eine ganze Zahl ≥ 2 sein, nicht {n!r}.")
-    if noise < 0:
-        raise ValueError(f"noise muss ≥ 0 sein, nicht {noise}.")
+    _check_sample(n, noise)
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 6, n)
     y = np.sin(x) + 0.3 * x + rng.normal(0, noise, n)
@@ -144,10 +146,7 @@ def make_regression_2d(n: int = 200, *, noise: float = 0.3, seed: int = 0
 
     Rückgabe ``X`` mit Form (n, 2) und ``y`` mit Form (n,).
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n muss eine ganze Zahl ≥ 2 sein, nicht {n!r}.")
-    if noise < 0:
-        raise ValueError(f"noise muss ≥ 0 sein, nicht {noise}.")
+    _check_sample(n, noise)
     rng = np.random.default_rng(seed)
     X = rng.uniform(-1, 1, (n, 2))
     y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2 + rng.normal(0, noise, n)
