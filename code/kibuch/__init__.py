@@ -8,8 +8,8 @@ Der Import des Pakets tut nichts außer Namen bereitzustellen: Er lädt keine
 Daten, setzt keine Seeds und importiert ``torch`` erst, wenn es gebraucht wird.
 """
 
-from kibuch.cache import cache_dir
-from kibuch.core import get_device, set_seed
+from kibuch.core.cache import cache_dir
+from kibuch.core.device import get_device, set_seed
 
 __version__ = "0.1.0"
 

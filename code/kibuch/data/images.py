@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kibuch.cache import cache_dir
+from kibuch.core.cache import cache_dir
+from kibuch.core.offline import offline
 from kibuch.data.checksums import ChecksumError, package_file, sha256_file, verify_file
 from kibuch.data.registry import Column, DatasetUnavailable, Datasheet, Option, register
 
@@ -213,18 +214,7 @@ MNIST_MIRRORS = (
 #: Erwartete Anzahl Bilder je Teilmenge.
 MNIST_SIZES = {"train": 60_000, "test": 10_000}
 
-#: Umgebungsvariablen, die jeden Download verbieten (Buchbau, CI).
-OFFLINE_ENV = ("KIBUCH_OFFLINE", "HF_HUB_OFFLINE")
-
 MIRROR_ENV = "KIBUCH_MNIST_URL"
-
-
-def offline() -> bool:
-    """True, wenn ``KIBUCH_OFFLINE`` oder ``HF_HUB_OFFLINE`` auf einen wahren Wert gesetzt ist."""
-    return any(
-        os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")
-        for var in OFFLINE_ENV
-    )
 
 
 def mnist_dir() -> Path:

@@ -1,0 +1,1 @@
+"""Von Hand erfasste Fakten mit Quelle, Fundstelle und Abrufdatum."""

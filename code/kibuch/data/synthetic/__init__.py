@@ -1,0 +1,1 @@
+"""Synthetische Datengeneratoren mit festen Seeds."""

@@ -1,0 +1,1 @@
+"""Algorithmen von Grund auf in NumPy: Backpropagation, MLP, k-Means, Q-Learning, Empfehlungen, Prognosen."""

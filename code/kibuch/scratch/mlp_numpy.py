@@ -1,0 +1,261 @@
+"""Ein mehrschichtiges Perzeptron (MLP) von Grund auf – nur mit NumPy.
+
+Jede Schicht l rechnet ``Z = A_prev @ W.T + b`` und ``A = f(Z)``; ``W`` hat die
+Form ``(m, n)`` (m Neuronen, n Neuronen der Vorgängerschicht) wie bei
+``torch.nn.Linear``. ``loss_and_grads`` macht eine Vorwärtsrechnung, merkt sich
+alle Zwischengrößen und führt den Fehler mit der Kettenregel Schicht für Schicht
+zurück (Fehlerrückführung, *backpropagation*).
+
+Zwei „Köpfe“ stehen zur Wahl:
+
+* ``head="softmax"`` – Klassifikation: Softmax über die Ausgabeneuronen und
+  mittlere Kreuzentropie; ``y`` sind Klassennummern ``(N,)``.
+* ``head="linear"`` bzw. ``head="sigmoid"`` – quadratischer Fehler
+  E = 1/N · Σ ½‖a − y‖² mit Identität bzw. Sigmoid am Ausgang; ``y`` hat die
+  Form ``(N, k)`` (oder ``(N,)`` bei einem Ausgabeneuron).
+
+``check_gradients`` vergleicht die Gradienten mit finiten Differenzen und mit
+``torch.autograd``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from kibuch.nn.activations import get_activation, softmax
+
+#: Erlaubte Ausgabeköpfe.
+HEADS = ("softmax", "linear", "sigmoid")
+
+
+@dataclass
+class NumpyMLPConfig:
+    sizes: tuple[int, ...] = (2, 8, 2)  # Neuronen je Schicht, von der Eingabe bis zur Ausgabe
+    activation: str = "tanh"  # Aktivierung der verdeckten Schichten: tanh, relu, sigmoid, …
+    head: str = "softmax"  # "softmax" (Kreuzentropie) oder "linear"/"sigmoid" (quadr. Fehler)
+    seed: int = 0  # Startwert für die zufälligen Anfangsgewichte
+
+    def __post_init__(self) -> None:
+        self.sizes = tuple(self.sizes)
+        if len(self.sizes) < 2:
+            raise ValueError("sizes braucht mindestens zwei Einträge (Eingabe und Ausgabe).")
+        for s in self.sizes:
+            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+                raise ValueError(f"Jede Schichtgröße muss eine ganze Zahl ≥ 1 sein, nicht {s!r}.")
+        get_activation(self.activation)  # wirft ValueError bei unbekanntem Namen
+        if self.head not in HEADS:
+            raise ValueError(f"Unbekannter Kopf {self.head!r}; erlaubt: {', '.join(HEADS)}.")
+        if self.head == "softmax" and self.sizes[-1] < 2:
+            raise ValueError("Der Softmax-Kopf braucht mindestens zwei Ausgabeneuronen.")
+
+
+class NumpyMLP:
+    """MLP mit Parametern ``self.params = [W1, b1, W2, b2, …]`` (float64)."""
+
+    def __init__(self, cfg: NumpyMLPConfig | None = None):
+        self.cfg = cfg if cfg is not None else NumpyMLPConfig()
+        if not isinstance(self.cfg, NumpyMLPConfig):
+            raise TypeError(f"cfg muss eine NumpyMLPConfig sein, nicht {type(self.cfg).__name__}.")
+        self.act, self.act_grad = get_activation(self.cfg.activation)
+        rng = np.random.default_rng(self.cfg.seed)
+        self.params: list[np.ndarray] = []
+        for n, m in zip(self.cfg.sizes[:-1], self.cfg.sizes[1:], strict=True):
+            # Xavier-Initialisierung: Varianz der Aktivierungen bleibt etwa gleich
+            W = rng.normal(0.0, np.sqrt(2.0 / (n + m)), size=(m, n))  # (m, n)
+            self.params += [W, np.zeros(m)]  # b: (m,)
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.params) // 2
+
+    def _check_X(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.cfg.sizes[0]:
+            raise ValueError(
+                f"X muss die Form (N, {self.cfg.sizes[0]}) haben, nicht {X.shape}."
+            )
+        return X
+
+    def forward(self, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """Vorwärtsrechnung. Gibt die Ausgabe-Logits Z_L und alle (A_prev, Z) zurück."""
+        A = self._check_X(X)  # (N, n0)
+        cache = []
+        for layer in range(self.n_layers):
+            W, b = self.params[2 * layer], self.params[2 * layer + 1]
+            Z = A @ W.T + b  # (N, m)
+            cache.append((A, Z))
+            A = self.act(Z) if layer < self.n_layers - 1 else Z
+        return A, cache  # A: (N, k) Ausgabe vor dem Kopf
+
+    def _output(self, Z_out: np.ndarray) -> np.ndarray:
+        if self.cfg.head == "softmax":
+            return softmax(Z_out, axis=1)
+        if self.cfg.head == "sigmoid":
+            return get_activation("sigmoid")[0](Z_out)
+        return Z_out
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Ausgabe nach dem Kopf: Klassenwahrscheinlichkeiten bzw. Vorhersagewerte (N, k)."""
+        return self._output(self.forward(X)[0])
+
+    def predict(self, X) -> np.ndarray:
+        """Klassennummer mit der stärksten Aktivierung (N,)."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def _check_y(self, y, n: int) -> np.ndarray:
+        y = np.asarray(y)
+        k = self.cfg.sizes[-1]
+        if self.cfg.head == "softmax":
+            if y.shape != (n,):
+                raise ValueError(f"y muss die Form ({n},) haben, nicht {y.shape}.")
+            if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= k:
+                raise ValueError(f"y muss ganze Klassennummern 0 … {k - 1} enthalten.")
+            return y
+        y = y.astype(float).reshape(n, -1) if y.size == n * k else y
+        if y.shape != (n, k):
+            raise ValueError(f"y muss die Form ({n}, {k}) haben, nicht {np.shape(y)}.")
+        return y
+
+    def loss_and_grads(self, X, y) -> tuple[float, list[np.ndarray]]:
+        """Mittlerer Verlust über den Batch und seine Gradienten (gleiche Formen wie params)."""
+        Z_out, cache = self.forward(X)
+        N = Z_out.shape[0]
+        y = self._check_y(y, N)
+        out = self._output(Z_out)  # (N, k)
+        if self.cfg.head == "softmax":
+            loss = -np.mean(np.log(out[np.arange(N), y] + 1e-300))
+            dZ = out.copy()
+            dZ[np.arange(N), y] -= 1.0  # Softmax + Kreuzentropie: p − onehot(y)
+            dZ /= N  # (N, k)
+        else:
+            loss = 0.5 * np.sum((out - y) ** 2) / N
+            dA = (out - y) / N  # dE/da
+            dZ = dA * out * (1 - out) if self.cfg.head == "sigmoid" else dA  # (N, k)
+        grads: list[np.ndarray] = [np.empty(0)] * len(self.params)
+        for layer in reversed(range(self.n_layers)):
+            A_prev, _ = cache[layer]
+            W = self.params[2 * layer]
+            grads[2 * layer] = dZ.T @ A_prev  # dE/dW: (m, n)
+            grads[2 * layer + 1] = dZ.sum(axis=0)  # dE/db: (m,)
+            if layer > 0:
+                dA_prev = dZ @ W  # dE/dA der Vorgängerschicht: (N, n)
+                dZ = dA_prev * self.act_grad(cache[layer - 1][1])  # · f'(Z_prev)
+        return float(loss), grads
+
+    def loss(self, X, y) -> float:
+        """Nur der Verlust (ohne Gradienten)."""
+        return self.loss_and_grads(X, y)[0]
+
+    def sgd_step(self, grads: list[np.ndarray], lr: float) -> None:
+        """Ein Schritt Gradientenabstieg: θ ← θ − lr · ∂E/∂θ."""
+        if not (isinstance(lr, (int, float)) and lr > 0):
+            raise ValueError(f"lr muss eine positive Zahl sein, nicht {lr!r}.")
+        if len(grads) != len(self.params):
+            raise ValueError(f"{len(self.params)} Gradienten erwartet, nicht {len(grads)}.")
+        for p, g in zip(self.params, grads, strict=True):
+            p -= lr * g
+
+
+def train(
+    model: NumpyMLP,
+    X,
+    y,
+    *,
+    lr: float = 0.1,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    callback: Callable[[int, NumpyMLP], None] | None = None,
+) -> list[float]:
+    """Gradientenabstieg mit Mini-Batches; gibt den Verlust auf (X, y) nach jeder Epoche zurück.
+
+    ``batch_size=None`` nimmt alle Daten auf einmal (*full batch*). ``callback(epoch, model)``
+    wird nach jeder Epoche aufgerufen, etwa um Entscheidungsgrenzen mitzuschreiben.
+    """
+    if not isinstance(model, NumpyMLP):
+        raise TypeError(f"model muss ein NumpyMLP sein, nicht {type(model).__name__}.")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs muss eine ganze Zahl ≥ 1 sein, nicht {epochs!r}.")
+    X = model._check_X(X)
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"X hat {len(X)} Zeilen, y aber {len(y)}.")
+    n = len(X)
+    bs = n if batch_size is None else batch_size
+    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1:
+        raise ValueError(f"batch_size muss eine ganze Zahl ≥ 1 oder None sein, nicht {bs!r}.")
+    rng = np.random.default_rng(seed)
+    history = []
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, bs):
+            idx = order[start : start + bs]
+            _, grads = model.loss_and_grads(X[idx], y[idx])
+            model.sgd_step(grads, lr)
+        history.append(model.loss(X, y))
+        if callback is not None:
+            callback(epoch, model)
+    return history
+
+
+def numerical_gradients(model: NumpyMLP, X, y, eps: float = 1e-6) -> list[np.ndarray]:
+    """Gradienten per zentraler Differenz (E(θ+ε) − E(θ−ε)) / 2ε – langsam, nur zum Prüfen."""
+    if not eps > 0:
+        raise ValueError(f"eps muss positiv sein, nicht {eps!r}.")
+    grads = []
+    for p in model.params:
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + eps
+            e_plus = model.loss(X, y)
+            p[i] = old - eps
+            e_minus = model.loss(X, y)
+            p[i] = old
+            g[i] = (e_plus - e_minus) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def torch_gradients(model: NumpyMLP, X, y) -> tuple[float, list[np.ndarray]]:
+    """Derselbe Verlust in PyTorch (float64) gerechnet; Gradienten von ``torch.autograd``."""
+    import torch
+
+    X = torch.as_tensor(model._check_X(X), dtype=torch.float64)
+    y = model._check_y(y, len(X))
+    params = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in model.params]
+    act = {
+        "tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
+        "identity": lambda z: z, "step": lambda z: (z >= 0).double(),
+    }[model.cfg.activation]
+    A = X
+    for layer in range(model.n_layers):
+        Z = A @ params[2 * layer].T + params[2 * layer + 1]
+        A = act(Z) if layer < model.n_layers - 1 else Z
+    if model.cfg.head == "softmax":
+        loss = torch.nn.functional.cross_entropy(A, torch.as_tensor(y))
+    else:
+        out = torch.sigmoid(A) if model.cfg.head == "sigmoid" else A
+        loss = 0.5 * ((out - torch.as_tensor(y)) ** 2).sum() / len(X)
+    loss.backward()  # autograd füllt p.grad für alle Parameter
+    return loss.item(), [p.grad.numpy() for p in params]
+
+
+def check_gradients(model: NumpyMLP, X, y, eps: float = 1e-6) -> dict[str, float]:
+    """Größte absolute Abweichung der Backprop-Gradienten von finiten Differenzen und autograd."""
+    loss, ours = model.loss_and_grads(X, y)
+    numeric = numerical_gradients(model, X, y, eps)
+    torch_loss, auto = torch_gradients(model, X, y)
+
+    def max_diff(first, second) -> float:
+        return max(float(np.max(np.abs(a - b))) for a, b in zip(first, second, strict=True))
+
+    return {
+        "finite_differenzen": max_diff(ours, numeric),
+        "torch_autograd": max_diff(ours, auto),
+        "verlust_torch": abs(loss - torch_loss),
+        "groesster_gradient": max(float(np.max(np.abs(g))) for g in ours),
+    }

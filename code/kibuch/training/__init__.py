@@ -1,0 +1,1 @@
+"""Trainingsschleifen und ihre Konfiguration."""

@@ -1,0 +1,247 @@
+"""Tests für kibuch.chapters.ch02_dates: Datumsfalle, strenges Parsen, Plausibilitätsprüfungen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kibuch.chapters.ch02_dates import (
+    DateOrderReport,
+    PriceSeriesConfig,
+    check_daily_series,
+    detect_ambiguous_dates,
+    make_price_series,
+    parse_dates_naive,
+    parse_dates_strict,
+    to_german_strings,
+)
+
+
+@pytest.fixture(scope="module")
+def year():
+    """Alle Tage des Schaltjahrs 2024 als Timestamps und als deutsche Texte."""
+    dates = pd.date_range("2024-01-01", "2024-12-31", freq="D")
+    return dates, to_german_strings(dates)
+
+
+# --- Beispielreihe -----------------------------------------------------------
+
+
+def test_price_series_shape_and_reproducibility():
+    a = make_price_series()
+    b = make_price_series(PriceSeriesConfig(seed=0))
+    c = make_price_series(PriceSeriesConfig(seed=1))
+    assert list(a.columns) == ["datum", "preis"]
+    assert len(a) == 366
+    assert a["datum"].iloc[0] == pd.Timestamp("2024-01-01")
+    assert (a["datum"].diff().dropna() == pd.Timedelta(days=1)).all()
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["preis"], c["preis"])
+
+
+def test_price_series_components():
+    # Ohne Rauschen und Trend: Wochenende genau um `weekend` billiger als der Freitag davor
+    cfg = PriceSeriesConfig(noise=0.0, trend=0.0, seasonal=0.0, weekend=15.0, days=14)
+    series = make_price_series(cfg).set_index("datum")["preis"]
+    weekend = series[series.index.day_of_week >= 5]
+    workday = series[series.index.day_of_week < 5]
+    assert np.allclose(weekend, cfg.base - 15.0)
+    assert np.allclose(workday, cfg.base)
+    # Winter teurer als Sommer
+    cfg = PriceSeriesConfig(noise=0.0, trend=0.0, weekend=0.0)
+    full = make_price_series(cfg).set_index("datum")
+    assert full.loc["2024-01-15", "preis"] > full.loc["2024-07-15", "preis"] + 50
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc",
+    [
+        ({"days": 1}, ValueError),
+        ({"days": 2.5}, ValueError),
+        ({"days": True}, ValueError),
+        ({"noise": -1.0}, ValueError),
+        ({"start": "kein Datum"}, ValueError),
+    ],
+)
+def test_price_series_invalid_config(kwargs, exc):
+    with pytest.raises(exc):
+        make_price_series(PriceSeriesConfig(**kwargs))
+
+
+def test_price_series_wrong_config_type():
+    with pytest.raises(TypeError, match="PriceSeriesConfig"):
+        make_price_series({"days": 10})
+
+
+# --- Formatieren -------------------------------------------------------------
+
+
+def test_to_german_strings_matches_strftime(year):
+    dates, strings = year
+    assert strings == [d.strftime("%d-%m-%Y") for d in dates.to_pydatetime()]
+    assert to_german_strings(dates[:2], sep=".") == ["01.01.2024", "02.01.2024"]
+
+
+def test_to_german_strings_errors():
+    with pytest.raises(ValueError, match="sep"):
+        to_german_strings(pd.date_range("2024-01-01", periods=2), sep=":")
+    with pytest.raises(TypeError, match="einzelner String"):
+        to_german_strings("2024-01-01")
+    with pytest.raises(ValueError, match="NaT"):
+        to_german_strings([pd.Timestamp("2024-01-01"), pd.NaT])
+    with pytest.raises(TypeError, match="keine Datumswerte"):
+        to_german_strings(["kein Datum"])
+
+
+# --- Die Datumsfalle -----------------------------------------------------------
+
+
+def test_naive_parser_swaps_exactly_where_possible(year):
+    dates, strings = year
+    naive = parse_dates_naive(strings)
+    for true, parsed in zip(dates, naive, strict=True):
+        if true.day <= 12:
+            # Tag und Monat vertauscht (bei Tag == Monat fällt es nicht auf)
+            assert parsed == pd.Timestamp(year=true.year, month=true.day, day=true.month)
+        else:
+            assert parsed == true
+    wrong = (naive.to_numpy() != dates.to_numpy()).sum()
+    expected = sum(1 for d in dates if d.day <= 12 and d.day != d.month)
+    assert wrong == expected == 132
+
+
+def test_naive_parser_agrees_with_dateutil(year):
+    from dateutil import parser
+
+    _, strings = year
+    reference = pd.Series([parser.parse(s, dayfirst=False) for s in strings])
+    naive = parse_dates_naive(strings)
+    assert (naive.to_numpy() == reference.to_numpy().astype(naive.dtype)).all()
+
+
+def test_strict_parser_matches_strptime(year):
+    dates, strings = year
+    strict = parse_dates_strict(strings)
+    reference = [datetime.strptime(s, "%d-%m-%Y") for s in strings]
+    assert list(strict.dt.to_pydatetime()) == reference
+    assert (strict.to_numpy() == dates.to_numpy()).all()
+    # anderes Format ausdrücklich angegeben
+    assert parse_dates_strict(["2024-10-01"], fmt="%Y-%m-%d").iloc[0] == pd.Timestamp("2024-10-01")
+
+
+@pytest.mark.parametrize(
+    "strings, position",
+    [
+        (["01-10-2024", "2024-10-02"], "Eintrag 1"),
+        (["31-02-2024"], "Eintrag 0"),  # 31. Februar gibt es nicht
+        (["01-13-2024", "13-01-2024"], "Eintrag 0"),  # 13. Monat gibt es nicht
+        (["01/10/2024"], "Eintrag 0"),  # falsches Trennzeichen
+    ],
+)
+def test_strict_parser_rejects(strings, position):
+    with pytest.raises(ValueError, match=position):
+        parse_dates_strict(strings)
+
+
+@pytest.mark.parametrize("func", [parse_dates_naive, parse_dates_strict, detect_ambiguous_dates])
+def test_string_input_validation(func):
+    with pytest.raises(TypeError, match="einzelner String"):
+        func("01-10-2024")
+    with pytest.raises(ValueError, match="leer"):
+        func([])
+    with pytest.raises(TypeError, match="Eintrag 1"):
+        func(["01-10-2024", 20241002])
+    with pytest.raises(TypeError, match="Folge"):
+        func(42)
+
+
+def test_strict_parser_rejects_bad_format_argument():
+    with pytest.raises(ValueError, match="strftime"):
+        parse_dates_strict(["01-10-2024"], fmt="TT-MM-JJJJ")
+    with pytest.raises(ValueError, match="strftime"):
+        parse_dates_strict(["01-10-2024"], fmt=None)
+
+
+# --- Mehrdeutigkeit erkennen ----------------------------------------------------
+
+
+def test_detect_ambiguous_full_year(year):
+    dates, strings = year
+    report = detect_ambiguous_dates(strings)
+    brute = sum(1 for d in dates if d.day <= 12 and d.month <= 12 and d.day != d.month)
+    assert isinstance(report, DateOrderReport)
+    assert report.n == 366
+    assert report.n_ambiguous == brute
+    assert report.share_ambiguous == pytest.approx(brute / 366)
+    assert (report.first_max, report.second_max) == (31, 12)
+    assert report.order == "TMJ"
+
+
+@pytest.mark.parametrize(
+    "strings, order, n_ambiguous",
+    [
+        (["01-10-2024", "02-10-2024", "13-10-2024"], "TMJ", 2),
+        (["10-01-2024", "10-13-2024"], "MTJ", 1),
+        (["13-10-2024", "10-13-2024"], "widersprüchlich", 0),
+        (["01-10-2024", "05-05-2024"], "unklar", 1),  # 05-05 ist eindeutig
+        (["1.2.2024", "3/4/2024"], "unklar", 2),  # andere Trennzeichen, ohne Nullen
+    ],
+)
+def test_detect_order(strings, order, n_ambiguous):
+    report = detect_ambiguous_dates(strings)
+    assert report.order == order
+    assert report.n_ambiguous == n_ambiguous
+
+
+@pytest.mark.parametrize(
+    "bad", ["2024-10-01", "01-10-24", "01-10/2024", "00-10-2024", "01-32-2024"]
+)
+def test_detect_rejects_malformed(bad):
+    with pytest.raises(ValueError):
+        detect_ambiguous_dates(["01-10-2024", bad])
+
+
+# --- Plausibilitätsprüfungen ----------------------------------------------------
+
+
+def test_check_correct_series(year):
+    dates, _ = year
+    check = check_daily_series(dates)
+    assert check.ok
+    assert (check.n, check.n_backwards, check.n_duplicates, check.n_missing_days) == (366, 0, 0, 0)
+    assert check.max_step_days == 1
+
+
+def test_check_detects_naive_parsing(year):
+    dates, strings = year
+    check = check_daily_series(parse_dates_naive(strings))
+    assert not check.ok
+    assert not check.monotonic
+    assert check.n_backwards > 0
+    # Vertauschen ist über ein ganzes Jahr eine Bijektion: keine Lücken, keine Doppelten
+    assert check.n_duplicates == 0 and check.n_missing_days == 0
+    # Rückwärtssprünge unabhängig nachgezählt
+    naive = parse_dates_naive(strings)
+    assert check.n_backwards == int((np.diff(naive.to_numpy()) < np.timedelta64(0)).sum())
+
+
+def test_check_duplicates_and_gaps():
+    dates = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-02", "2024-01-05"])
+    check = check_daily_series(dates)
+    assert check.n_duplicates == 1
+    assert check.n_missing_days == 2
+    assert check.max_step_days == 3
+    assert not check.monotonic  # Doppelter Tag ist kein echter Fortschritt
+    assert not check.ok
+
+
+def test_check_errors():
+    with pytest.raises(ValueError, match="leer"):
+        check_daily_series([])
+    with pytest.raises(ValueError, match="NaT"):
+        check_daily_series([pd.Timestamp("2024-01-01"), pd.NaT])
+    with pytest.raises(TypeError, match="einzelner String"):
+        check_daily_series("2024-01-01")

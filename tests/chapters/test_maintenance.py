@@ -1,0 +1,101 @@
+"""Tests für kibuch.chapters.ch06_maintenance: synthetische Sensordaten, Kalibrierung, Kostenschwelle."""
+
+import numpy as np
+import pytest
+from sklearn.calibration import calibration_curve
+
+from kibuch.chapters.ch06_maintenance import (
+    FEATURES,
+    TARGET,
+    MaintenanceConfig,
+    best_threshold,
+    cost_curve,
+    expected_calibration_error,
+    expected_cost,
+    make_sensor_data,
+    reliability_table,
+)
+
+
+def test_sensor_data_shape_and_reproducibility():
+    a = make_sensor_data(MaintenanceConfig(n_samples=500), seed=3)
+    b = make_sensor_data(MaintenanceConfig(n_samples=500), seed=3)
+    assert len(a) == 500
+    assert set(FEATURES) | {TARGET, "p_wahr", "verschleiss"} == set(a.columns)
+    assert a.equals(b)
+    assert not a.equals(make_sensor_data(MaintenanceConfig(n_samples=500), seed=4))
+    assert set(a[TARGET].unique()) <= {0, 1}
+
+
+def test_sensor_data_has_signal_and_temp_offset():
+    data = make_sensor_data(MaintenanceConfig(n_samples=4000), seed=0)
+    # Verschleiß treibt Temperatur und Ausfälle, Drehzahl ist reines Rauschen
+    assert data["verschleiss"].corr(data["temperatur"]) > 0.6
+    assert abs(data["verschleiss"].corr(data["drehzahl"])) < 0.1
+    assert data.loc[data[TARGET] == 1, "verschleiss"].mean() > data["verschleiss"].mean()
+    shifted = make_sensor_data(MaintenanceConfig(n_samples=4000, temp_offset=5.0), seed=0)
+    assert np.allclose(shifted["temperatur"] - data["temperatur"], 5.0)
+
+
+@pytest.mark.parametrize("kwargs", [{"n_samples": 0}, {"max_hours": 0}, {"noise": -1},
+                                    {"type_shares": (0.5, 0.5, 0.5)}])
+def test_config_errors(kwargs):
+    with pytest.raises(ValueError):
+        MaintenanceConfig(**kwargs)
+
+
+def test_config_type_errors():
+    with pytest.raises(TypeError):
+        MaintenanceConfig(n_samples=10.5)
+    with pytest.raises(TypeError):
+        make_sensor_data({"n_samples": 10})
+
+
+def test_reliability_table_matches_sklearn():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=2000)
+    y = (rng.uniform(size=2000) < p).astype(int)
+    table = reliability_table(y, p, n_bins=10)
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=10, strategy="uniform")
+    assert np.allclose(table["anteil_positiv"], prob_true)
+    assert np.allclose(table["p_mittel"], prob_pred)
+    assert table["anzahl"].sum() == 2000
+    # Ein perfekt kalibriertes Modell hat kleinen ECE, ein verzerrtes großen
+    assert expected_calibration_error(y, p) < 0.05
+    assert expected_calibration_error(y, p**3) > 0.1
+
+
+def test_threshold_minimises_cost_and_matches_bayes_rule():
+    rng = np.random.default_rng(1)
+    p = rng.uniform(size=20000)
+    y = (rng.uniform(size=20000) < p).astype(int)
+    t, cost = best_threshold(y, p, cost_fp=1, cost_fn=9)
+    assert abs(t - 0.1) <= 0.03  # Bayes-Schwelle 1 / (1 + 9)
+    curve = cost_curve(y, p, cost_fp=1, cost_fn=9)
+    assert cost == pytest.approx(curve["kosten"].min())
+    brute = expected_cost(y, (p >= t).astype(int), cost_fp=1, cost_fn=9)
+    assert cost == pytest.approx(brute)
+
+
+def test_expected_cost_by_hand():
+    y = np.array([1, 0, 1, 0])
+    pred = np.array([1, 1, 0, 0])  # ein FP, ein FN
+    assert expected_cost(y, pred, cost_fp=2, cost_fn=10) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("y, p", [([0, 1], [0.2]), ([0, 2], [0.1, 0.2]), ([0, 1], [0.1, 1.5]),
+                                  ([], []), ([0, 1], [np.nan, 0.3])])
+def test_probability_input_errors(y, p):
+    with pytest.raises(ValueError):
+        reliability_table(y, p)
+
+
+def test_other_errors():
+    with pytest.raises(ValueError):
+        reliability_table([0, 1], [0.1, 0.9], n_bins=0)
+    with pytest.raises(ValueError):
+        expected_cost([0, 1], [0, 1], cost_fp=-1, cost_fn=1)
+    with pytest.raises(ValueError):
+        expected_cost([0, 1], [0.5, 1], cost_fp=1, cost_fn=1)
+    with pytest.raises(ValueError):
+        cost_curve([0, 1], [0.1, 0.9], cost_fp=1, cost_fn=1, n_steps=1)

@@ -1,0 +1,168 @@
+"""Tests für kibuch.chapters.ch06_workflow: Bereinigung, Kappa, Speichern/Laden im Subprozess, Drift, Kosten."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import ks_2samp
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import cohen_kappa_score
+
+from kibuch.chapters.ch06_maintenance import MaintenanceConfig, make_sensor_data
+from kibuch.chapters.ch06_workflow import (
+    SENSORS,
+    CostAssumptions,
+    RawDataConfig,
+    clean_records,
+    cohens_kappa,
+    drift_report,
+    make_raw_records,
+    population_stability_index,
+    predict_in_subprocess,
+    project_costs,
+    save_model,
+)
+from kibuch.chapters.ch06_workflow import add_wear_features as workflow_add
+
+
+def test_raw_records_have_the_announced_defects_and_cleaning_repairs_them():
+    cfg = RawDataConfig(n_samples=1000)
+    raw = make_raw_records(cfg, seed=0)
+    assert raw["messung_id"].duplicated().sum() == round(0.04 * 1000)
+    assert raw["oeldruck"].isna().any()
+    assert (raw["vibration"] == 9999).any()
+    assert raw["typ"].nunique() > 3
+    clean, log = clean_records(raw)
+    assert not clean["messung_id"].duplicated().any()
+    assert set(clean["typ"]) == {"A", "B", "C"}
+    assert not clean["oeldruck"].isna().any()
+    assert clean["vibration"].max() < 50
+    assert log["Rohzeilen"] == len(raw)
+    assert log["saubere Zeilen"] == len(clean)
+    assert log["Duplikate entfernt"] == raw["messung_id"].duplicated().sum()
+    # Nach der Umrechnung passen die Temperaturen beider Werke zusammen
+    means = clean.groupby("werk")["temperatur"].mean()
+    assert abs(means["Nord"] - means["Süd"]) < 2
+    # und stimmen mit den ursprünglichen (sauberen) Werten überein
+    truth = make_sensor_data(MaintenanceConfig(n_samples=1000), seed=0)
+    assert np.allclose(clean["temperatur"], truth.loc[clean["messung_id"], "temperatur"])
+
+
+def test_clean_records_errors():
+    with pytest.raises(TypeError):
+        clean_records([1, 2])
+    raw = make_raw_records(RawDataConfig(n_samples=50), seed=1)
+    with pytest.raises(ValueError, match="fehlen"):
+        clean_records(raw.drop(columns=["werk"]))
+    broken = raw.copy()
+    broken.loc[0, "typ"] = "Z"
+    with pytest.raises(ValueError, match="Unbekannte"):
+        clean_records(broken)
+    with pytest.raises(ValueError):
+        RawDataConfig(duplicate_share=0.7)
+    with pytest.raises(ValueError):
+        RawDataConfig(fahrenheit_site="Ost")
+    with pytest.raises(TypeError):
+        make_raw_records({"n_samples": 10})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_kappa_matches_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    a = rng.choice(["Lager", "Dichtung", "Elektrik", "kein Defekt"], size=60)
+    b = np.where(rng.uniform(size=60) < 0.7, a, rng.choice(["Lager", "Dichtung"], size=60))
+    assert cohens_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+
+
+def test_kappa_edge_cases():
+    assert cohens_kappa([0, 1, 0, 1], [0, 1, 0, 1]) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        cohens_kappa([1, 1], [1, 1])
+    with pytest.raises(ValueError):
+        cohens_kappa([0, 1], [0])
+    with pytest.raises(ValueError):
+        cohens_kappa([], [])
+
+
+def test_save_and_predict_in_subprocess(tmp_path):
+    data = make_sensor_data(MaintenanceConfig(n_samples=300), seed=0)
+    X = data[["temperatur", "vibration", "oeldruck"]]
+    model = LogisticRegression(max_iter=1000).fit(X, data["ausfall_7t"])
+    path = save_model(model, tmp_path / "modell.joblib")
+    proba = predict_in_subprocess(path, X.head(20))
+    assert np.allclose(proba, model.predict_proba(X.head(20))[:, 1])
+    with pytest.raises(RuntimeError, match="gescheitert"):
+        predict_in_subprocess(path, X.head(5).drop(columns=["oeldruck"]))
+    with pytest.raises(FileNotFoundError):
+        predict_in_subprocess(tmp_path / "fehlt.joblib", X)
+    with pytest.raises(ValueError):
+        predict_in_subprocess(path, X.iloc[:0])
+    with pytest.raises(ValueError):
+        save_model(model, tmp_path / "modell.pkl")
+    with pytest.raises(TypeError):
+        save_model(object(), tmp_path / "x.joblib")
+
+
+def test_psi_properties():
+    rng = np.random.default_rng(0)
+    ref = rng.normal(size=5000)
+    assert population_stability_index(ref, rng.normal(size=5000)) < 0.02
+    assert population_stability_index(ref, rng.normal(1.0, 1, size=5000)) > 0.25
+    # Handrechnung mit zwei Klassen: Anteile 0,5/0,5 gegen 0,8/0,2
+    e = np.array([0, 0, 1, 1] * 25, dtype=float)
+    a = np.array([0] * 80 + [1] * 20, dtype=float)
+    expected = (0.8 - 0.5) * np.log(0.8 / 0.5) + (0.2 - 0.5) * np.log(0.2 / 0.5)
+    assert population_stability_index(e, a, n_bins=2) == pytest.approx(expected)
+    for bad in ([1.0], [np.nan, 1.0]):
+        with pytest.raises(ValueError):
+            population_stability_index(bad, ref)
+    with pytest.raises(ValueError):
+        population_stability_index(ref, ref, n_bins=1)
+
+
+def test_drift_report_flags_shifted_window():
+    ref = make_sensor_data(MaintenanceConfig(n_samples=1000), seed=0)
+    ok = make_sensor_data(MaintenanceConfig(n_samples=500), seed=1).assign(woche=1)
+    hot = make_sensor_data(MaintenanceConfig(n_samples=500, temp_offset=6), seed=2).assign(woche=2)
+    report = drift_report(ref, pd.concat([ok, hot]), window="woche")
+    assert len(report) == 2 * len(SENSORS)
+    temp = report[report["merkmal"] == "temperatur"].set_index("fenster")
+    assert temp.loc[1, "psi"] < 0.1 < 0.25 < temp.loc[2, "psi"]
+    expected_p = ks_2samp(ref["temperatur"], hot["temperatur"]).pvalue
+    assert temp.loc[2, "ks_p"] == pytest.approx(expected_p)
+    with pytest.raises(ValueError):
+        drift_report(ref, ok, window="monat")
+    with pytest.raises(ValueError):
+        drift_report(ref.drop(columns=["drehzahl"]), ok, window="woche")
+
+
+def test_project_costs():
+    a = CostAssumptions(team_days=10, day_rate_eur=1000, labeling_items=3600,
+                        labeling_seconds=10, labeler_rate_eur_h=50, double_label_share=0.0,
+                        cloud_eur_month=100, maintenance_days_year=1)
+    costs = project_costs(a, years=2).set_index("posten")["euro"]
+    assert costs["Projektteam (Aufbau)"] == 10000
+    assert costs["Labeling durch Fachleute"] == pytest.approx(10 * 50)
+    assert costs["Betrieb (Cloud, Monitoring)"] == 2400
+    assert costs["Pflege und Nachtrainieren"] == 2000
+    assert project_costs()["anteil"].sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        CostAssumptions(team_days=-1)
+    with pytest.raises(ValueError):
+        CostAssumptions(double_label_share=2)
+    with pytest.raises(ValueError):
+        project_costs(years=0)
+    with pytest.raises(TypeError):
+        project_costs({"team_days": 1})
+
+
+def test_add_wear_features():
+    frame = pd.DataFrame({"vibration": [0.0, np.e - 1], "betriebsstunden": [100.0, 200.0],
+                          "typ": ["C", "A"]})
+    out = workflow_add(frame)
+    assert np.allclose(out["log_vibration"], [0.0, 1.0])
+    assert list(out["stunden_typ_c"]) == [100.0, 0.0]
+    assert "log_vibration" not in frame.columns  # Original unverändert
+    with pytest.raises(ValueError):
+        workflow_add(frame.drop(columns=["typ"]))
+    with pytest.raises(TypeError):
+        workflow_add(frame.to_numpy())
