@@ -37,7 +37,7 @@ def _build_book(session: nox.Session, *strict: str) -> None:
     session.run("jupyter-book", "build", ".", *strict, env=OFFLINE)
     session.run("jupyter-book", "build", ".", "--builder", "singlehtml", *strict, env=OFFLINE)
     chromium = _ensure_chromium(session)
-    session.run("python", "book/_ext/make_pdf.py", str(BUILD / "singlehtml"),
+    session.run("python", "book/_tools/make_pdf.py", str(BUILD / "singlehtml"),
                 str(BUILD / "html" / "_downloads" / "ki-grundlagen.pdf"),
                 env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
 
@@ -90,7 +90,8 @@ def benchmark(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff über Paket, Tests und noxfile."""
     session.install("-c", str(CONSTRAINTS), "ruff")
-    session.run("ruff", "check", "code", "tests", "noxfile.py", "book/_ext", ".ci")
+    session.run("ruff", "check", "code", "tests", "noxfile.py", "book/_ext", "book/_tools",
+                ".ci")
 
 
 @nox.session(python=False)

@@ -10,10 +10,8 @@ import pytest
 
 from kibuch.chapters.ch02_dates import (
     DateOrderReport,
-    PriceSeriesConfig,
     check_daily_series,
     detect_ambiguous_dates,
-    make_price_series,
     parse_dates_naive,
     parse_dates_strict,
     to_german_strings,
@@ -25,55 +23,6 @@ def year():
     """Alle Tage des Schaltjahrs 2024 als Timestamps und als deutsche Texte."""
     dates = pd.date_range("2024-01-01", "2024-12-31", freq="D")
     return dates, to_german_strings(dates)
-
-
-# --- Beispielreihe -----------------------------------------------------------
-
-
-def test_price_series_shape_and_reproducibility():
-    a = make_price_series()
-    b = make_price_series(PriceSeriesConfig(seed=0))
-    c = make_price_series(PriceSeriesConfig(seed=1))
-    assert list(a.columns) == ["datum", "preis"]
-    assert len(a) == 366
-    assert a["datum"].iloc[0] == pd.Timestamp("2024-01-01")
-    assert (a["datum"].diff().dropna() == pd.Timedelta(days=1)).all()
-    pd.testing.assert_frame_equal(a, b)
-    assert not np.allclose(a["preis"], c["preis"])
-
-
-def test_price_series_components():
-    # Ohne Rauschen und Trend: Wochenende genau um `weekend` billiger als der Freitag davor
-    cfg = PriceSeriesConfig(noise=0.0, trend=0.0, seasonal=0.0, weekend=15.0, days=14)
-    series = make_price_series(cfg).set_index("datum")["preis"]
-    weekend = series[series.index.day_of_week >= 5]
-    workday = series[series.index.day_of_week < 5]
-    assert np.allclose(weekend, cfg.base - 15.0)
-    assert np.allclose(workday, cfg.base)
-    # Winter teurer als Sommer
-    cfg = PriceSeriesConfig(noise=0.0, trend=0.0, weekend=0.0)
-    full = make_price_series(cfg).set_index("datum")
-    assert full.loc["2024-01-15", "preis"] > full.loc["2024-07-15", "preis"] + 50
-
-
-@pytest.mark.parametrize(
-    "kwargs, exc",
-    [
-        ({"days": 1}, ValueError),
-        ({"days": 2.5}, ValueError),
-        ({"days": True}, ValueError),
-        ({"noise": -1.0}, ValueError),
-        ({"start": "kein Datum"}, ValueError),
-    ],
-)
-def test_price_series_invalid_config(kwargs, exc):
-    with pytest.raises(exc):
-        make_price_series(PriceSeriesConfig(**kwargs))
-
-
-def test_price_series_wrong_config_type():
-    with pytest.raises(TypeError, match="PriceSeriesConfig"):
-        make_price_series({"days": 10})
 
 
 # --- Formatieren -------------------------------------------------------------
@@ -88,10 +37,16 @@ def test_to_german_strings_matches_strftime(year):
 def test_to_german_strings_errors():
     with pytest.raises(ValueError, match="sep"):
         to_german_strings(pd.date_range("2024-01-01", periods=2), sep=":")
+    with pytest.raises(TypeError, match="sep"):
+        to_german_strings(pd.date_range("2024-01-01", periods=2), sep=None)
     with pytest.raises(TypeError, match="einzelner String"):
         to_german_strings("2024-01-01")
+    with pytest.raises(TypeError, match="dates muss eine Folge"):
+        to_german_strings(20240101)
     with pytest.raises(ValueError, match="NaT"):
         to_german_strings([pd.Timestamp("2024-01-01"), pd.NaT])
+    with pytest.raises(ValueError, match="leer"):
+        to_german_strings([])
     with pytest.raises(TypeError, match="keine Datumswerte"):
         to_german_strings(["kein Datum"])
 
@@ -150,19 +105,32 @@ def test_strict_parser_rejects(strings, position):
 def test_string_input_validation(func):
     with pytest.raises(TypeError, match="einzelner String"):
         func("01-10-2024")
-    with pytest.raises(ValueError, match="leer"):
+    with pytest.raises(ValueError, match="mindestens 1"):
         func([])
-    with pytest.raises(TypeError, match="Eintrag 1"):
+    with pytest.raises(TypeError, match=r"strings\[1\] muss ein String"):
         func(["01-10-2024", 20241002])
-    with pytest.raises(TypeError, match="Folge"):
+    with pytest.raises(TypeError, match=r"strings\[0\] muss ein String"):
+        func([None])
+    with pytest.raises(ValueError, match=r"strings\[1\] darf nicht leer"):
+        func(["01-10-2024", "  "])
+    with pytest.raises(TypeError, match="Liste von Strings"):
         func(42)
+
+
+def test_series_of_strings_is_accepted():
+    texts = ["01-10-2024", "13-10-2024"]
+    pd.testing.assert_series_equal(parse_dates_strict(pd.Series(texts)), parse_dates_strict(texts))
+    pd.testing.assert_series_equal(parse_dates_naive(pd.Series(texts)), parse_dates_naive(texts))
+    assert detect_ambiguous_dates(pd.Series(texts)) == detect_ambiguous_dates(texts)
 
 
 def test_strict_parser_rejects_bad_format_argument():
     with pytest.raises(ValueError, match="strftime"):
         parse_dates_strict(["01-10-2024"], fmt="TT-MM-JJJJ")
-    with pytest.raises(ValueError, match="strftime"):
+    with pytest.raises(TypeError, match="fmt muss ein String"):
         parse_dates_strict(["01-10-2024"], fmt=None)
+    with pytest.raises(ValueError, match="fmt darf nicht leer"):
+        parse_dates_strict(["01-10-2024"], fmt="")
 
 
 # --- Mehrdeutigkeit erkennen ----------------------------------------------------
@@ -245,3 +213,5 @@ def test_check_errors():
         check_daily_series([pd.Timestamp("2024-01-01"), pd.NaT])
     with pytest.raises(TypeError, match="einzelner String"):
         check_daily_series("2024-01-01")
+    with pytest.raises(TypeError, match="nicht NoneType"):
+        check_daily_series(None)

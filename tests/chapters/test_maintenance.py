@@ -1,20 +1,31 @@
-"""Tests für kibuch.chapters.ch06_maintenance: synthetische Sensordaten, Kalibrierung, Kostenschwelle."""
+"""Tests für kibuch.chapters.ch06_maintenance (Kalibrierung, Kostenschwelle) und die
+synthetischen Sensordaten aus kibuch.data.synthetic.sensors."""
+
+import math
 
 import numpy as np
 import pytest
 from sklearn.calibration import calibration_curve
+from sklearn.metrics import confusion_matrix
 
 from kibuch.chapters.ch06_maintenance import (
-    FEATURES,
-    TARGET,
-    MaintenanceConfig,
     best_threshold,
     cost_curve,
     expected_calibration_error,
     expected_cost,
-    make_sensor_data,
     reliability_table,
 )
+from kibuch.data.synthetic.sensors import FEATURES, TARGET, MaintenanceConfig, make_sensor_data
+
+
+def test_sensor_data_is_unchanged_by_the_move():
+    """Dieselben Zahlen wie vor dem Umzug aus kibuch.chapters.ch06_maintenance."""
+    data = make_sensor_data(MaintenanceConfig(n_samples=5), seed=0)
+    assert data["temperatur"].iloc[0] == 68.33528310083484
+    assert data["betriebsstunden"].iloc[4] == 5610.434542726609
+    assert data["p_wahr"].iloc[0] == 0.5100624766701062
+    assert list(data["typ"]) == ["B", "A", "A", "A", "C"]
+    assert list(data[TARGET]) == [1, 0, 0, 0, 1]
 
 
 def test_sensor_data_shape_and_reproducibility():
@@ -38,17 +49,30 @@ def test_sensor_data_has_signal_and_temp_offset():
 
 
 @pytest.mark.parametrize("kwargs", [{"n_samples": 0}, {"max_hours": 0}, {"noise": -1},
-                                    {"type_shares": (0.5, 0.5, 0.5)}])
+                                    {"type_shares": (0.5, 0.5, 0.5)},
+                                    {"type_shares": (0.5, 0.5)}, {"type_shares": (1.2, -0.2, 0)},
+                                    {"temp_offset": math.nan}, {"base_logit": math.inf},
+                                    {"wear_effect": math.nan}])
 def test_config_errors(kwargs):
     with pytest.raises(ValueError):
         MaintenanceConfig(**kwargs)
 
 
-def test_config_type_errors():
+@pytest.mark.parametrize("kwargs", [{"n_samples": 10.5}, {"n_samples": True},
+                                    {"n_samples": "100"}, {"max_hours": None},
+                                    {"noise": "1"}, {"type_shares": "abc"}])
+def test_config_type_errors(kwargs):
     with pytest.raises(TypeError):
-        MaintenanceConfig(n_samples=10.5)
-    with pytest.raises(TypeError):
-        make_sensor_data({"n_samples": 10})
+        MaintenanceConfig(**kwargs)
+
+
+@pytest.mark.parametrize("config, seed, error", [({"n_samples": 10}, 0, TypeError),
+                                                 (None, -1, ValueError),
+                                                 (None, 1.5, TypeError),
+                                                 (None, None, TypeError)])
+def test_make_sensor_data_argument_errors(config, seed, error):
+    with pytest.raises(error, match="config|seed"):
+        make_sensor_data(config, seed=seed)
 
 
 def test_reliability_table_matches_sklearn():
@@ -83,6 +107,14 @@ def test_expected_cost_by_hand():
     assert expected_cost(y, pred, cost_fp=2, cost_fn=10) == pytest.approx(3.0)
 
 
+def test_expected_cost_matches_confusion_matrix():
+    rng = np.random.default_rng(4)
+    y, pred = rng.integers(0, 2, 500), rng.integers(0, 2, 500)
+    tn, fp, fn, tp = confusion_matrix(y, pred).ravel()
+    expected = (1.5 * fp + 7 * fn) / 500
+    assert expected_cost(y, pred, cost_fp=1.5, cost_fn=7) == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("y, p", [([0, 1], [0.2]), ([0, 2], [0.1, 0.2]), ([0, 1], [0.1, 1.5]),
                                   ([], []), ([0, 1], [np.nan, 0.3])])
 def test_probability_input_errors(y, p):
@@ -99,3 +131,21 @@ def test_other_errors():
         expected_cost([0, 1], [0.5, 1], cost_fp=1, cost_fn=1)
     with pytest.raises(ValueError):
         cost_curve([0, 1], [0.1, 0.9], cost_fp=1, cost_fn=1, n_steps=1)
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: reliability_table([0, 1], [0.1, 0.9], n_bins=2.0), TypeError, "n_bins"),
+    (lambda: reliability_table([0, 1], [0.1, 0.9], n_bins=True), TypeError, "n_bins"),
+    (lambda: reliability_table("01", [0.1, 0.9]), TypeError, "y_true"),
+    (lambda: reliability_table([0, 1], None), TypeError, "proba"),
+    (lambda: reliability_table([[0, 1]], [[0.1, 0.9]]), ValueError, "y_true"),
+    (lambda: expected_cost([0, 1], [0, 1], cost_fp="1", cost_fn=1), TypeError, "cost_fp"),
+    (lambda: expected_cost([0, 1], [0, 1], cost_fp=1, cost_fn=math.nan), ValueError, "cost_fn"),
+    (lambda: expected_cost([0, 1], [0, 1, 1], cost_fp=1, cost_fn=1), ValueError, "Längen"),
+    (lambda: cost_curve([0, 1], [0.1, 0.9], cost_fp=1, cost_fn=1, n_steps="5"), TypeError,
+     "n_steps"),
+    (lambda: best_threshold([0, 1], [0.1, 0.9], cost_fp=None, cost_fn=1), TypeError, "cost_fp"),
+])
+def test_arguments_are_named_in_errors(call, error, name):
+    with pytest.raises(error, match=name):
+        call()

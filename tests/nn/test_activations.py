@@ -46,5 +46,66 @@ def test_softmax_matches_torch():
 
 
 def test_unknown_activation():
-    with pytest.raises(ValueError, match="erlaubt"):
+    with pytest.raises(ValueError, match="Erlaubt.*Meinten Sie 'relu'"):
         get_activation("gelu")
+    with pytest.raises(TypeError, match="name"):
+        get_activation(None)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_shapes_are_kept_and_bad_input_is_rejected(name):
+    f, df = get_activation(name)
+    assert np.shape(f(0.5)) == () and np.shape(df(0.5)) == ()
+    assert f([[1.0, -2.0]]).shape == (1, 2) and df(np.zeros((2, 3))).shape == (2, 3)
+    assert f(np.float32(0.5)) == f(0.5) and f(np.array(0.5)) == f(0.5)
+    assert f(np.array([])).shape == (0,)
+    for bad in (None, "1,5", True):
+        with pytest.raises(TypeError, match="z"):
+            f(bad)
+        with pytest.raises(TypeError, match="z"):
+            df(bad)
+    for bad in (float("nan"), [1.0, np.inf]):
+        with pytest.raises(ValueError, match="z"):
+            f(bad)
+
+
+def test_softmax_errors():
+    with pytest.raises(ValueError, match="axis"):
+        softmax(np.zeros((2, 3)), axis=2)
+    with pytest.raises(TypeError, match="axis"):
+        softmax(np.zeros((2, 3)), axis=1.0)
+    with pytest.raises(ValueError, match="NaN"):
+        softmax([1.0, np.nan])
+    with pytest.raises(TypeError, match="z"):
+        softmax("logits")
+    np.testing.assert_allclose(softmax(np.zeros((2, 4)), axis=-2), 0.5)
+
+
+def test_activation_figure_plots_values_and_derivatives():
+    import matplotlib.pyplot as plt
+
+    from kibuch.viz.nn_figures import activation_figure, loss_comparison_figure
+
+    fig = activation_figure(ACTIVATIONS, {"sigmoid": "Sigmoid", "relu": "ReLU"})
+    try:
+        axes = fig.axes
+        assert [ax.get_title() for ax in axes] == ["Sigmoid", "ReLU"]
+        for ax, name in zip(axes, ("sigmoid", "relu"), strict=True):
+            f, df = ACTIVATIONS[name]
+            value_line, grad_line = ax.get_lines()
+            z = value_line.get_xdata()
+            np.testing.assert_allclose(value_line.get_ydata(), f(z))
+            np.testing.assert_allclose(grad_line.get_ydata(), df(z))
+            assert grad_line.get_linestyle() == "--"
+        with pytest.raises(TypeError, match="titles"):
+            activation_figure(ACTIVATIONS, ["relu"])
+    finally:
+        plt.close(fig)
+    fig = loss_comparison_figure()
+    try:
+        ce, sq = fig.axes[0].get_lines()
+        p = ce.get_xdata()
+        np.testing.assert_allclose(ce.get_ydata(), -np.log(p))
+        np.testing.assert_allclose(sq.get_ydata(), 0.5 * (1 - p) ** 2)
+    finally:
+        plt.close(fig)

@@ -1,4 +1,4 @@
-"""Tests für kibuch.nn.attention – Vergleich mit torch.nn.functional.scaled_dot_product_attention."""
+"""Tests für kibuch.nn.attention – Referenz: torch.nn.functional.scaled_dot_product_attention."""
 
 import math
 
@@ -12,6 +12,7 @@ from kibuch.nn.attention import (
     TransformerBlock,
     attention,
     causal_mask,
+    feed_forward,
     sinusoidal_positions,
 )
 
@@ -26,6 +27,7 @@ def test_matches_sdpa(causal):
     torch.testing.assert_close(weights.sum(-1), torch.ones(2, 3, 7, dtype=torch.float64))
     if causal:
         assert (weights.triu(1) == 0).all()
+        assert (weights[..., causal_mask(7)] > 0).all()  # erlaubt: echtes Gewicht
 
 
 def test_boolean_mask_matches_sdpa():
@@ -38,39 +40,85 @@ def test_boolean_mask_matches_sdpa():
 
 
 def test_causal_with_fewer_queries_than_keys():
-    # letzte Anfrage gegen alle Schlüssel (wie bei der Generierung mit KV-Cache)
+    # die letzten Anfragen gegen alle Schlüssel (wie bei der Generierung mit KV-Cache)
     gen = torch.Generator().manual_seed(2)
     q, k, v = (torch.randn(1, 6, 4, generator=gen) for _ in range(3))
     full, _ = attention(q, k, v, causal=True)
     last, _ = attention(q[:, -2:], k, v, causal=True)
     torch.testing.assert_close(last, full[:, -2:])
+    # Referenz: SDPA mit der entsprechend verschobenen Maske
+    allowed = torch.ones(2, 6, dtype=torch.bool).tril(4)
+    ref = F.scaled_dot_product_attention(q[:, -2:], k, v, attn_mask=allowed)
+    torch.testing.assert_close(last, ref)
 
 
-def test_multihead_module_matches_sdpa_and_is_causal():
+def _heads(z, b, t, h):
+    return z.view(b, t, h, -1).transpose(1, 2)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_multihead_module_matches_sdpa(causal):
     torch.manual_seed(0)
-    cfg = BlockConfig(n_embd=16, n_head=4, causal=True)
-    mha = MultiHeadSelfAttention(cfg)
+    mha = MultiHeadSelfAttention(BlockConfig(n_embd=16, n_head=4, causal=causal))
     x = torch.randn(2, 5, 16)
-    out = mha(x)
-    q, k, v = mha.qkv(x).split(16, dim=-1)
-    q, k, v = (z.view(2, 5, 4, 4).transpose(1, 2) for z in (q, k, v))
-    ref = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(2, 5, 16)
-    torch.testing.assert_close(out, mha.proj(ref))
+    out, (k, v) = mha(x)
+    q, k_ref, v_ref = (_heads(z, 2, 5, 4) for z in mha.qkv(x).split(16, dim=-1))
+    ref = F.scaled_dot_product_attention(q, k_ref, v_ref, is_causal=causal)
+    torch.testing.assert_close(out, mha.proj(ref.transpose(1, 2).reshape(2, 5, 16)))
+    torch.testing.assert_close(k, k_ref)
+    torch.testing.assert_close(v, v_ref)
     assert mha.last_weights.shape == (2, 4, 5, 5)
-    # Kausalität: spätere Tokens ändern frühere Ausgaben nicht
+    assert not mha.last_weights.requires_grad
     x2 = x.clone()
     x2[:, -1] += 5
-    torch.testing.assert_close(mha(x2)[:, :-1], out[:, :-1])
+    changed = (mha(x2)[0][:, :-1] - out[:, :-1]).abs().max()
+    if causal:  # spätere Tokens ändern frühere Ausgaben nicht
+        assert changed == 0
+    else:  # im Encoder sieht jedes Token alle
+        assert changed > 1e-3
+
+
+def test_kv_cache_incremental_equals_full():
+    torch.manual_seed(1)
+    block = TransformerBlock(BlockConfig(n_embd=24, n_head=3, causal=True)).eval()
+    x = torch.randn(2, 9, 24)
+    full, (k_full, v_full) = block(x)
+    y, cache = block(x[:, :4])  # Präfix auf einmal
+    steps = [y]
+    for t in range(4, 9):  # danach Token für Token
+        y, cache = block(x[:, t : t + 1], cache)
+        steps.append(y)
+    torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-5, rtol=0)
+    torch.testing.assert_close(cache[0], k_full, atol=1e-5, rtol=0)
+    torch.testing.assert_close(cache[1], v_full, atol=1e-5, rtol=0)
+    assert block.attn.last_weights.shape == (2, 3, 1, 9)
 
 
 def test_block_shapes_and_residual():
     torch.manual_seed(0)
     block = TransformerBlock(BlockConfig(n_embd=32, n_head=4, causal=False))
     x = torch.randn(3, 9, 32)
-    y = block(x)
-    assert y.shape == x.shape
-    y.sum().backward()
+    y, (k, v) = block(x)
+    assert y.shape == x.shape and k.shape == v.shape == (3, 4, 9, 8)
+    # Residualverbindung: ohne Attention- und Feed-Forward-Ausgang bleibt x unverändert
+    with torch.no_grad():
+        block.attn.proj.weight.zero_()
+        block.attn.proj.bias.zero_()
+        block.ff[2].weight.zero_()
+        block.ff[2].bias.zero_()
+    torch.testing.assert_close(block(x)[0], x)
+    block(x)[0].sum().backward()
     assert block.attn.qkv.weight.grad is not None
+
+
+def test_dropout_only_in_training():
+    torch.manual_seed(0)
+    block = TransformerBlock(BlockConfig(n_embd=16, n_head=2, dropout=0.5))
+    x = torch.randn(1, 4, 16)
+    block.eval()
+    torch.testing.assert_close(block(x)[0], block(x)[0])
+    block.train()
+    assert not torch.equal(block(x)[0], block(x)[0])
 
 
 def test_sinusoidal_positions():
@@ -81,25 +129,52 @@ def test_sinusoidal_positions():
     assert math.isclose(pe[7, 5].item(), math.cos(7 / 10000 ** (4 / 16)), rel_tol=1e-5)
 
 
-def test_errors():
-    x = torch.randn(2, 3, 4)
-    with pytest.raises(ValueError):
-        attention(x, torch.randn(2, 3, 5), x)
-    with pytest.raises(ValueError):
-        attention(x, x, torch.randn(2, 4, 4))
-    with pytest.raises(ValueError):
-        attention(torch.randn(4), x, x)
-    with pytest.raises(TypeError):
-        attention(x, x, x, mask=torch.ones(3, 3))
-    with pytest.raises(ValueError):
-        BlockConfig(n_embd=10, n_head=3)
-    with pytest.raises(ValueError):
-        BlockConfig(dropout=1.0)
-    with pytest.raises(ValueError):
-        sinusoidal_positions(10, 7)
-    with pytest.raises(ValueError):
-        sinusoidal_positions(0, 8)
-    with pytest.raises(ValueError):
-        causal_mask(0)
+def test_causal_mask():
     expected = [[True, False, False], [True, True, False], [True, True, True]]
     assert causal_mask(3).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda x: attention(x, torch.randn(2, 3, 5), x), ValueError),
+        (lambda x: attention(x, x, torch.randn(2, 4, 4)), ValueError),
+        (lambda x: attention(torch.randn(4), x, x), ValueError),
+        (lambda x: attention(x.tolist(), x, x), TypeError),
+        (lambda x: attention(x, x, x, mask=torch.ones(3, 3)), TypeError),
+        (lambda x: attention(x, x, x, causal=1), TypeError),
+        (lambda x: BlockConfig(n_embd=10, n_head=3), ValueError),
+        (lambda x: BlockConfig(n_embd=0), ValueError),
+        (lambda x: BlockConfig(n_head=True), TypeError),
+        (lambda x: BlockConfig(n_embd="64"), TypeError),
+        (lambda x: BlockConfig(dropout=1.0), ValueError),
+        (lambda x: BlockConfig(dropout=float("nan")), ValueError),
+        (lambda x: BlockConfig(causal="ja"), TypeError),
+        (lambda x: MultiHeadSelfAttention({"n_embd": 4}), TypeError),
+        (lambda x: TransformerBlock(None), TypeError),
+        (lambda x: MultiHeadSelfAttention(BlockConfig(n_embd=8, n_head=2))(x), ValueError),
+        (lambda x: feed_forward(0), ValueError),
+        (lambda x: feed_forward(8, mult=2.5), TypeError),
+        (lambda x: feed_forward(8, dropout=-0.1), ValueError),
+        (lambda x: sinusoidal_positions(10, 7), ValueError),
+        (lambda x: sinusoidal_positions(0, 8), ValueError),
+        (lambda x: sinusoidal_positions(10.0, 8), TypeError),
+        (lambda x: causal_mask(0), ValueError),
+        (lambda x: causal_mask(None), TypeError),
+    ],
+)
+def test_errors(call, error):
+    with pytest.raises(error):
+        call(torch.randn(2, 3, 4))
+
+
+def test_cache_errors():
+    mha = MultiHeadSelfAttention(BlockConfig(n_embd=8, n_head=2))
+    x = torch.randn(2, 3, 8)
+    _, (k, v) = mha(x)
+    with pytest.raises(TypeError):
+        mha(x, cache=k)
+    with pytest.raises(ValueError):
+        mha(x, cache=(k, v[:, :, :2]))
+    with pytest.raises(ValueError):
+        mha(x[:1], cache=(k, v))

@@ -8,8 +8,9 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from kibuch.nn import bert
+from kibuch.nn import bert  # noqa: E402
 from kibuch.text import tokens  # noqa: E402
+from kibuch.training.loop import History, TrainConfig  # noqa: E402
 
 POS = ["Das Essen war wunderbar und frisch.", "Toller Service, sehr freundlich!",
        "Absolut empfehlenswert, ich komme wieder."]
@@ -48,7 +49,16 @@ def test_fine_tune_small_run(tokenizer):
     proba = clf.predict_proba(TEXTS[:5])
     assert proba.shape == (5, 3)
     assert abs(proba.sum(axis=1) - 1).max() < 1e-5
-    assert len(clf.history) == 1 and clf.seconds > 0
+    assert isinstance(clf.history, History) and clf.history.step == [2] and clf.seconds > 0
+    assert isinstance(clf.config, TrainConfig) and clf.config.epochs == 1
+    assert clf.config.lr == 5e-4 and clf.config.optimizer == "adamw"  # Voreinstellung
+    assert clf.max_length == 16
+    # predict_proba ist die Softmax der Logits des Modells
+    batch = tokenizer(TEXTS[:5], padding=True, truncation=True, max_length=16,
+                      return_tensors="pt")
+    with torch.no_grad():
+        expected = torch.softmax(clf.model(**batch).logits, dim=-1).numpy()
+    assert abs(proba - expected).max() < 1e-6
     # nur die oberste Schicht und der Kopf werden trainiert
     base = clf.model.bert
     assert not any(p.requires_grad for p in base.embeddings.parameters())
@@ -70,12 +80,35 @@ def test_fine_tune_small_run(tokenizer):
         (["a", "b"], ["x", "y"], {"max_length": 4}, ValueError),
         (["a", "b"], ["x", "y"], {"train_layers": -1}, ValueError),
         (["a", "b"], ["x", "y"], {"train_layers": 99}, ValueError),
-        (["a", "b"], ["x", "y"], {"lernrate": 0.1}, TypeError),
+        (["a", "b"], ["x", "y"], {"lernrate": 0.1}, ValueError),
+        (["a", "b"], ["x", "y"], {"lr": float("nan")}, ValueError),
+        (["a", "b"], ["x", "y"], {"lr": 0}, ValueError),
+        (["a", "b"], ["x", "y"], {"epochs": 1.5}, TypeError),
+        (["a", "b"], [1, 2], {}, TypeError),
+        (["a", "b"], ["x", "y"], {"max_length": "64"}, TypeError),
+        (["a", "b"], ["x", "y"], {"train_layers": True}, TypeError),
     ],
 )
 def test_fine_tune_errors(texts, labels, options, error):
     with pytest.raises(error):
         bert.fine_tune(texts, labels, **options)
+
+
+def test_text_batches_cover_all_texts_once_per_epoch(tokenizer):
+    batches = bert.TextBatches(TEXTS, list(range(len(TEXTS))), tokenizer, batch_size=10,
+                               max_length=16, seed=0)
+    assert len(batches) == 7
+    for _ in range(2):  # zwei Epochen, jede eine neue Permutation aller Texte
+        seen = []
+        for x, y in batches:
+            assert x["input_ids"].shape[0] == len(y) <= 10
+            assert x["input_ids"].shape[1] <= 16
+            seen += y.tolist()
+        assert sorted(seen) == list(range(len(TEXTS)))
+    with pytest.raises(ValueError):
+        bert.TextBatches(TEXTS, [0], tokenizer, batch_size=4, max_length=16)
+    with pytest.raises(TypeError):
+        bert.TextBatches("Text", [0], tokenizer, batch_size=4, max_length=16)
 
 
 def test_offline_hub_name_without_cache_fails_clearly(tmp_path, monkeypatch):
@@ -102,6 +135,12 @@ def test_mask_tokens(tokenizer):
         bert.mask_tokens(ids, tokenizer, probability=1.5)
     with pytest.raises(TypeError):
         bert.mask_tokens(ids.float(), tokenizer)
+    with pytest.raises(TypeError):
+        bert.mask_tokens(ids.tolist(), tokenizer)
+    with pytest.raises(TypeError):
+        bert.mask_tokens(ids, tokenizer, probability="0.15")
+    with pytest.raises(TypeError):
+        bert.mask_tokens(ids, tokenizer, generator=0)
 
 
 def test_make_nsp_pairs():
@@ -118,6 +157,12 @@ def test_make_nsp_pairs():
         bert.make_nsp_pairs([["nur ein Dokument"]])
     with pytest.raises(ValueError):
         bert.make_nsp_pairs([["A"], []])
+    with pytest.raises(TypeError):
+        bert.make_nsp_pairs([["A"], "B1 B2"])  # ein String ist keine Liste von Sätzen
+    with pytest.raises(TypeError):
+        bert.make_nsp_pairs("AB")
+    with pytest.raises(TypeError):
+        bert.make_nsp_pairs(docs, seed=1.0)
 
 
 def test_embeddings_match_sentence_transformers():
@@ -128,6 +173,10 @@ def test_embeddings_match_sentence_transformers():
     ref = SentenceTransformer(str(tokens.encoder_dir()), device="cpu").encode(
         sents, convert_to_tensor=True, normalize_embeddings=True)
     torch.testing.assert_close(ours, ref, atol=1e-4, rtol=1e-4)
+    with pytest.raises(TypeError):
+        bert.sentence_embeddings("Der Hund bellt.")
+    with pytest.raises(TypeError):
+        bert.sentence_embeddings(["Der Hund bellt.", None])
 
 
 def test_attention_maps():
@@ -137,21 +186,8 @@ def test_attention_maps():
     torch.testing.assert_close(weights.sum(-1), torch.ones(6, 12, len(toks)))
     with pytest.raises(ValueError):
         bert.attention_maps("  ")
-
-
-def test_bpe_and_one_hot():
-    tok = tokens.train_bpe(["Das ist ein Beispiel. Ein Beispiel ist das."] * 20, vocab_size=60)
-    enc = tok.encode("Das Beispiel")
-    assert enc.ids and all(0 <= i < tok.get_vocab_size() for i in enc.ids)
-    oh = tokens.one_hot(enc.ids, tok.get_vocab_size())
-    assert oh.shape == (len(enc.ids), tok.get_vocab_size())
-    assert torch.equal(oh.argmax(1), torch.tensor(enc.ids)) and (oh.sum(1) == 1).all()
-    with pytest.raises(ValueError):
-        tokens.one_hot([0, 5], 5)
-    with pytest.raises(ValueError):
-        tokens.train_bpe([], vocab_size=100)
-    with pytest.raises(ValueError):
-        tokens.train_bpe(["abc"], vocab_size=10)
+    with pytest.raises(TypeError):
+        bert.attention_maps(["Die Bank am Fluss."])
 
 
 def test_freeze_options():
@@ -165,4 +201,5 @@ def test_freeze_options():
     assert not any(p.requires_grad for p in model.bert.embeddings.parameters())
     assert all(p.requires_grad for p in model.bert.encoder.layer[0].parameters())
     assert all(p.requires_grad for p in model.classifier.parameters())
-    assert bert.FineTuneConfig().train_layers == 4
+    with pytest.raises(ValueError):
+        bert._freeze_lower_layers(model, 7)

@@ -1,5 +1,6 @@
-"""Tests für kibuch.scratch.backprop: das Zwei-Neuronen-Netz gegen finite Differenzen und autograd."""
+"""Tests für kibuch.scratch.backprop: Zwei-Neuronen-Netz gegen finite Differenzen und autograd."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -73,3 +74,47 @@ def test_errors():
         numerical_gradient(TwoNeuronNet(), 1.0, 1.0, eps=0)
     with pytest.raises(ValueError):
         sgd_step(TwoNeuronNet(), 1.0, 1.0, lr=-1)
+    with pytest.raises(TypeError, match="lr"):
+        sgd_step(TwoNeuronNet(), 1.0, 1.0, lr="2")
+    with pytest.raises(TypeError, match="w2"):
+        TwoNeuronNet(w2=None)
+    with pytest.raises(TypeError, match="cache"):
+        backward(TwoNeuronNet(), [0.1, 0.2, 0.3], 1.0)
+    with pytest.raises(TypeError, match="y"):
+        backward(TwoNeuronNet(), forward(TwoNeuronNet(), 1.0), "1")
+    with pytest.raises(ValueError, match="a2"):
+        loss(float("nan"), 1.0)
+    with pytest.raises(TypeError, match="eps"):
+        numerical_gradient(TwoNeuronNet(), 1.0, 1.0, eps="klein")
+    with pytest.raises(TypeError, match="p"):
+        numerical_gradient({"w1": 0.5}, 1.0, 1.0)
+
+
+def test_numpy_numbers_are_accepted():
+    p = TwoNeuronNet(np.float32(0.5), np.int64(0), -1.0, 0.2)
+    assert forward(p, np.float64(1.0)) == forward(TwoNeuronNet(), 1.0)
+
+
+def test_figures_for_the_chapter():
+    import matplotlib.pyplot as plt
+
+    from kibuch.viz.nn_figures import descent_figure, two_neuron_graph_figure
+
+    fig = two_neuron_graph_figure()
+    try:
+        labels = {t.get_text() for t in fig.axes[0].texts}
+        assert {"$E$", "$a^{(0)}$", "$w^{(2)}$", r"$\sigma'(z^{(1)})$"} <= labels
+    finally:
+        plt.close(fig)
+    paths = {"zu groß": np.array([[0.0, 0.0], [1.0, 1.0]]),
+             "gut": np.array([[0.0, 0.0], [0.5, 0.2]])}
+    fig = descent_figure(lambda w, b: w**2 + b**2, paths, {"zu groß": 1.0, "gut": 0.5})
+    try:
+        lines = fig.axes[0].get_lines()
+        assert [line.get_label() for line in lines] == ["zu groß (η = 1,000)",
+                                                        "gut (η = 0,500)", "Start"]
+        np.testing.assert_array_equal(lines[1].get_xydata(), paths["gut"])
+        with pytest.raises(TypeError, match="paths"):
+            descent_figure(lambda w, b: w, [paths["gut"]], {})
+    finally:
+        plt.close(fig)

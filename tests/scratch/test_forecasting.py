@@ -34,18 +34,36 @@ def test_baselines_and_regression():
                                                     errors["saisonal naiv"])
 
 
-def test_errors():
-    with pytest.raises(ValueError, match="1D"):
-        lag_matrix(np.zeros((3, 3)), 1)
-    with pytest.raises(ValueError, match="n_lags"):
-        lag_matrix(np.arange(5.0), 0)
-    with pytest.raises(ValueError, match="zu kurz"):
-        lag_matrix(np.arange(3.0), 3)
-    with pytest.raises(ValueError, match="n_test"):
-        one_step_forecasts(np.arange(1.0, 50.0), n_test=0)
-    with pytest.raises(ValueError, match="season"):
-        one_step_forecasts(np.arange(1.0, 50.0), season=0)
-    with pytest.raises(ValueError, match="zu kurz"):
-        one_step_forecasts(np.arange(1.0, 20.0), n_test=10)
-    with pytest.raises(ValueError, match="positive"):
-        one_step_forecasts(np.arange(-5.0, 60.0), n_test=5)
+def test_without_log_matches_plain_regression():
+    values = np.arange(1.0, 61.0) + np.sin(np.arange(60))
+    fc = one_step_forecasts(values, n_test=6, n_lags=3, season=4, log=False)
+    X, y = lag_matrix(values, 3)
+    ref = LinearRegression().fit(X[:-6], y[:-6]).predict(X[-6:])
+    np.testing.assert_allclose(fc["Regression auf Vorwerten"], ref)
+    np.testing.assert_array_equal(fc["saisonal naiv"], values[50:56])
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: lag_matrix(np.zeros((3, 3)), 1), ValueError, "1-dimensional"),
+        (lambda: lag_matrix(np.arange(5.0), 0), ValueError, "n_lags"),
+        (lambda: lag_matrix(np.arange(5.0), 1.0), TypeError, "n_lags"),
+        (lambda: lag_matrix(np.arange(3.0), 3), ValueError, "n_lags = 3 ist zu groß"),
+        (lambda: lag_matrix([1.0, np.nan, 3.0], 1), ValueError, "NaN"),
+        (lambda: lag_matrix("1 2 3", 1), TypeError, "values"),
+        (lambda: one_step_forecasts(np.arange(1.0, 50.0), n_test=0), ValueError, "n_test"),
+        (lambda: one_step_forecasts(np.arange(1.0, 50.0), n_test=True), TypeError, "n_test"),
+        (lambda: one_step_forecasts(np.arange(1.0, 50.0), season=0), ValueError, "season"),
+        (lambda: one_step_forecasts(np.arange(1.0, 50.0), n_lags=0), ValueError, "n_lags"),
+        (lambda: one_step_forecasts(np.arange(1.0, 50.0), log="ja"), TypeError, "log"),
+        (lambda: one_step_forecasts(np.arange(1.0, 20.0), n_test=10), ValueError,
+         "zu kurz für n_test = 10"),
+        (lambda: one_step_forecasts(np.arange(-5.0, 60.0), n_test=5), ValueError, "positive"),
+        (lambda: one_step_forecasts(np.r_[np.arange(1.0, 60.0), np.nan]), ValueError, "NaN"),
+        (lambda: one_step_forecasts(None), TypeError, "values"),
+    ],
+)
+def test_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

@@ -76,28 +76,68 @@ def test_elbow_and_silhouette_match_sklearn(blobs):
     assert res["silhouette"][2] == pytest.approx(silhouette_score(blobs, best.labels))
 
 
-def test_errors(blobs):
-    with pytest.raises(ValueError, match="2D"):
-        kmeans(np.zeros(5))
-    with pytest.raises(ValueError, match="NaN"):
-        kmeans(np.array([[np.nan, 1.0], [1.0, 2.0]]), KMeansConfig(k=1))
-    with pytest.raises(ValueError, match="zwischen 1"):
-        kmeans(blobs, KMeansConfig(k=0))
-    with pytest.raises(TypeError, match="ganze Zahl"):
-        kmeans(blobs, KMeansConfig(k=2.5))
-    with pytest.raises(ValueError, match="Initialisierung"):
-        init_centers(blobs, 3, method="zufall")
-    with pytest.raises(ValueError, match="Form"):
-        kmeans(blobs, KMeansConfig(k=3), init=np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="max_iter"):
-        kmeans(blobs, KMeansConfig(k=3, max_iter=0))
-    with pytest.raises(TypeError, match="KMeansConfig"):
-        kmeans(blobs, {"k": 3})
+def test_numpy_scalars_are_accepted(blobs):
+    a = kmeans(blobs, KMeansConfig(k=np.int64(3), seed=np.int64(1)))
+    b = kmeans(blobs, KMeansConfig(k=3, seed=1))
+    np.testing.assert_array_equal(a.labels, b.labels)
+    scores = elbow_and_silhouette(blobs, np.array([2, 3]), n_init=1)
+    np.testing.assert_array_equal(scores["k"], [2, 3])
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda X: kmeans(np.zeros(5)), ValueError, "2-dimensional"),
+        (lambda X: kmeans(np.zeros((0, 2))), ValueError, "mindestens 1"),
+        (lambda X: kmeans(np.zeros((5, 0))), ValueError, "Merkmal"),
+        (lambda X: kmeans(np.array([[np.nan, 1.0], [1.0, 2.0]]), KMeansConfig(k=1)), ValueError,
+         "NaN"),
+        (lambda X: kmeans("punkte"), TypeError, "X muss"),
+        (lambda X: kmeans(X, KMeansConfig(k=0)), ValueError, "k muss"),
+        (lambda X: kmeans(X, KMeansConfig(k=1000)), ValueError, "≤ 150"),
+        (lambda X: kmeans(X, KMeansConfig(k=2.5)), TypeError, "ganze Zahl"),
+        (lambda X: kmeans(X, KMeansConfig(k=True)), TypeError, "ganze Zahl"),
+        (lambda X: kmeans(X, KMeansConfig(k=3, init="zufall")), ValueError, "init"),
+        (lambda X: kmeans(X, KMeansConfig(k=3, seed=-1)), ValueError, "seed"),
+        (lambda X: init_centers(X, 3, method="zufall"), ValueError, "Meinten Sie|Erlaubt"),
+        (lambda X: init_centers(X, 3, seed="0"), TypeError, "seed"),
+        (lambda X: kmeans(X, KMeansConfig(k=3), init=np.zeros((2, 2))), ValueError, "Form"),
+        (lambda X: kmeans(X, KMeansConfig(k=3), init=np.full((3, 2), np.nan)), ValueError, "NaN"),
+        (lambda X: kmeans(X, KMeansConfig(k=3, max_iter=0)), ValueError, "max_iter"),
+        (lambda X: kmeans(X, {"k": 3}), TypeError, "KMeansConfig"),
+        (lambda X: best_of(X, KMeansConfig(k=3), n_init=0), ValueError, "n_init"),
+        (lambda X: best_of(X, None), TypeError, "KMeansConfig"),
+        (lambda X: elbow_and_silhouette(X, []), ValueError, "leer"),
+        (lambda X: elbow_and_silhouette(X, 3), TypeError, "ks"),
+        (lambda X: elbow_and_silhouette(X, [2, 2.5]), TypeError, r"ks\[1\]"),
+        (lambda X: elbow_and_silhouette(X, [2], init="random", n_init=0), ValueError, "n_init"),
+        (lambda X: update_centers(X, np.zeros(3, dtype=int), np.zeros((2, 2))), ValueError,
+         "labels"),
+        (lambda X: update_centers(X, np.zeros(150), np.zeros((2, 2))), ValueError, "labels"),
+        (lambda X: assign(X, np.zeros((2, 3))), ValueError, "centers"),
+        (lambda X: assign(X, None), TypeError, "centers"),
+    ],
+)
+def test_errors(blobs, call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(blobs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [({"k": "3"}, TypeError, "k muss"), ({"k": 0}, ValueError, "k muss"),
+     ({"init": "zufall"}, ValueError, "init"), ({"init": None}, TypeError, "init"),
+     ({"max_iter": 2.5}, TypeError, "max_iter"), ({"seed": -1}, ValueError, "seed")],
+)
+def test_config_is_checked_when_built(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        KMeansConfig(**kwargs)
+
+
+def test_huge_n_init_is_rejected_before_running(blobs):
     with pytest.raises(ValueError, match="n_init"):
-        best_of(blobs, KMeansConfig(k=3), n_init=0)
-    with pytest.raises(ValueError, match="leer"):
-        elbow_and_silhouette(blobs, [])
-    with pytest.raises(ValueError, match="labels"):
-        update_centers(blobs, np.zeros(3, dtype=int), np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="centers"):
-        assign(blobs, np.zeros((2, 3)))
+        best_of(blobs, KMeansConfig(k=2), n_init=10**15)
+    with pytest.raises(ValueError, match="n_init"):
+        elbow_and_silhouette(blobs, [2], n_init=10**15)
+    with pytest.raises(TypeError, match="init"):
+        kmeans(blobs, KMeansConfig(k=2), init=object())

@@ -114,11 +114,28 @@ def test_regression_with_full_batch():
 @pytest.mark.parametrize(
     "kwargs",
     [{"sizes": (3,)}, {"sizes": (2, 0)}, {"activation": "gelu"}, {"head": "probit"},
-     {"sizes": (2, 1), "head": "softmax"}],
+     {"sizes": (2, 1), "head": "softmax"}, {"seed": -1}],
 )
 def test_config_errors(kwargs):
     with pytest.raises(ValueError):
         NumpyMLPConfig(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"sizes": 3}, "sizes"), ({"sizes": "2-8-2"}, "sizes"), ({"sizes": (2, 8.0, 2)}, "sizes"),
+     ({"sizes": (2, True)}, "sizes"), ({"activation": None}, "activation"),
+     ({"head": 1}, "head"), ({"seed": 1.5}, "seed")],
+)
+def test_config_type_errors(kwargs, name):
+    with pytest.raises(TypeError, match=name):
+        NumpyMLPConfig(**kwargs)
+
+
+def test_config_accepts_numpy_integers_and_lists():
+    cfg = NumpyMLPConfig(sizes=[np.int64(2), 4, np.int32(2)], seed=np.int64(3))
+    assert cfg.sizes == (2, 4, 2) and all(type(s) is int for s in cfg.sizes)
+    assert cfg.seed == 3
 
 
 def test_argument_errors():
@@ -145,9 +162,62 @@ def test_argument_errors():
         train("netz", X, [0, 1, 0, 1])
     with pytest.raises(ValueError):
         train(model, X, [0, 1, 0, 1], epochs=0)
-    with pytest.raises(ValueError, match="Zeilen"):
+    with pytest.raises(ValueError, match=r"y muss die Form \(4,\)"):
         train(model, X, [0, 1, 0])
+    with pytest.raises(TypeError, match="lr"):
+        train(model, X, [0, 1, 0, 1], lr="0.1")
+    with pytest.raises(ValueError, match="lr"):
+        train(model, X, [0, 1, 0, 1], lr=float("nan"))
+    with pytest.raises(TypeError, match="epochs"):
+        train(model, X, [0, 1, 0, 1], epochs=2.0)
+    with pytest.raises(ValueError, match="epochs"):
+        train(model, X, [0, 1, 0, 1], epochs=10**15)
+    with pytest.raises(TypeError, match="batch_size"):
+        train(model, X, [0, 1, 0, 1], batch_size=True)
+    with pytest.raises(TypeError, match="callback"):
+        train(model, X, [0, 1, 0, 1], callback="drucken")
+    with pytest.raises(ValueError, match="X enthält NaN"):
+        model.forward(np.full((4, 2), np.nan))
+    with pytest.raises(TypeError, match="X"):
+        model.forward(None)
+    with pytest.raises(ValueError, match="y enthält NaN"):
+        reg.loss(X, np.full((4, 2), np.nan))
     with pytest.raises(ValueError):
         train(model, X, [0, 1, 0, 1], batch_size=0)
     with pytest.raises(ValueError):
         numerical_gradients(model, X, [0, 1, 0, 1], eps=-1)
+
+
+def test_mlp_schema_and_history_figures():
+    import matplotlib.pyplot as plt
+
+    from kibuch.training.loop import History
+    from kibuch.viz.nn_figures import history_figure, mlp_schema_figure
+
+    fig = mlp_schema_figure([3, 4, 2], ["Eingabe", "verdeckt", "Ausgabe"])
+    try:
+        ax = fig.axes[0]
+        assert len(ax.get_lines()) == 3 * 4 + 4 * 2  # eine Linie je Gewicht
+        assert sum(len(c.get_offsets()) for c in ax.collections) == 9  # ein Kreis je Neuron
+        assert [t.get_text() for t in ax.texts] == ["Eingabe", "verdeckt", "Ausgabe"]
+        with pytest.raises(ValueError, match="Längen"):
+            mlp_schema_figure([3, 4, 2], ["Eingabe", "Ausgabe"])
+        with pytest.raises(ValueError, match="layer_sizes"):
+            mlp_schema_figure([3, 0, 2], ["a", "b", "c"])
+    finally:
+        plt.close(fig)
+    history = History(train_loss=[1.0, 0.5], train_acc=[0.5, 0.8], val_loss=[1.2, 0.7],
+                      val_acc=[0.4, 0.75])
+    for percent in (False, True):
+        fig = history_figure(history, percent=percent, markers=percent)
+        try:
+            ax_loss, ax_acc = fig.axes
+            np.testing.assert_allclose(ax_loss.get_lines()[1].get_ydata(), history.val_loss)
+            scale = 100 if percent else 1
+            np.testing.assert_allclose(ax_acc.get_lines()[0].get_ydata(),
+                                       np.array(history.train_acc) * scale)
+            assert ax_acc.get_ylabel() == ("Genauigkeit in %" if percent else "Genauigkeit")
+        finally:
+            plt.close(fig)
+    with pytest.raises(TypeError, match="percent"):
+        history_figure(history, percent="ja")

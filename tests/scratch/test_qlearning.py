@@ -77,41 +77,101 @@ def test_value_grid():
     assert np.isnan(grid[0, 4]) and np.isfinite(grid[3, 0])
 
 
-def test_errors():
+def test_unchecked_inner_loop_matches_public_functions():
+    """q_learning nutzt _step/_epsilon_greedy; sie müssen step/epsilon_greedy gleichen."""
+    env = GridWorld(walls=((1, 1),))
+    for s in range(env.n_states):
+        if env.cell(s) in env.walls:
+            continue
+        for a in range(env.n_actions):
+            assert env._step(s, a) == env.step(s, a)
+    q_row = np.array([0.0, 1.0, 1.0, 0.5])
+    picks = [epsilon_greedy(q_row, 0.3, np.random.default_rng(i)) for i in range(50)]
+    from kibuch.scratch.qlearning import _epsilon_greedy
+    assert picks == [_epsilon_greedy(q_row, 0.3, np.random.default_rng(i)) for i in range(50)]
+
+
+def test_state_and_cell_round_trip():
     env = GridWorld()
-    with pytest.raises(ValueError, match="alpha"):
-        q_learning(env, QLearningConfig(alpha=0.0))
-    with pytest.raises(ValueError, match="gamma"):
-        q_learning(env, QLearningConfig(gamma=1.5))
-    with pytest.raises(ValueError, match="epsilon"):
-        q_learning(env, QLearningConfig(epsilon=-0.1))
-    with pytest.raises(ValueError, match="episodes"):
-        q_learning(env, QLearningConfig(episodes=0))
-    with pytest.raises(ValueError, match="max_steps"):
-        q_learning(env, QLearningConfig(max_steps=0))
-    with pytest.raises(TypeError, match="QLearningConfig"):
-        q_learning(env, {"episodes": 3})
-    with pytest.raises(TypeError, match="GridWorld"):
-        q_learning("welt")
-    with pytest.raises(TypeError, match="GridWorld"):
-        value_iteration("welt")
-    with pytest.raises(ValueError, match="gamma"):
-        value_iteration(env, -0.1)
-    with pytest.raises(RuntimeError, match="konvergiert"):
-        value_iteration(env, 1.0, max_iter=2)
-    with pytest.raises(ValueError, match="außerhalb"):
-        GridWorld(start=(9, 9))
-    with pytest.raises(ValueError, match="Startfeld"):
-        GridWorld(start=(0, 4))
-    with pytest.raises(ValueError, match="Wand und Endfeld"):
-        GridWorld(walls=((0, 4),))
-    with pytest.raises(ValueError, match="mindestens ein Endfeld"):
-        GridWorld(terminals={})
-    with pytest.raises(ValueError, match="height"):
-        GridWorld(height=0)
-    with pytest.raises(ValueError, match="Aktion"):
-        env.step(0, 4)
-    with pytest.raises(ValueError, match="Form"):
-        greedy_path(env, np.zeros((3, 4)))
-    with pytest.raises(ValueError, match="Form"):
-        value_grid(env, np.zeros((3, 4)))
+    assert [env.cell(env.state((r, c))) for r in range(4) for c in range(5)] == \
+        [(r, c) for r in range(4) for c in range(5)]
+    assert env.state((np.int64(1), np.int64(2))) == 7
+    assert env.is_terminal(env.state((0, 4))) and not env.is_terminal(env.state((3, 0)))
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda env: q_learning(env, QLearningConfig(alpha=0.0)), ValueError, "alpha"),
+        (lambda env: q_learning(env, QLearningConfig(alpha=1.5)), ValueError, "alpha"),
+        (lambda env: q_learning(env, QLearningConfig(gamma=1.5)), ValueError, "gamma"),
+        (lambda env: q_learning(env, QLearningConfig(gamma=float("nan"))), ValueError, "gamma"),
+        (lambda env: q_learning(env, QLearningConfig(epsilon=-0.1)), ValueError, "epsilon"),
+        (lambda env: q_learning(env, QLearningConfig(epsilon="0.1")), TypeError, "epsilon"),
+        (lambda env: q_learning(env, QLearningConfig(episodes=0)), ValueError, "episodes"),
+        (lambda env: q_learning(env, QLearningConfig(episodes=10.0)), TypeError, "episodes"),
+        (lambda env: q_learning(env, QLearningConfig(max_steps=0)), ValueError, "max_steps"),
+        (lambda env: q_learning(env, QLearningConfig(seed=-1)), ValueError, "seed"),
+        (lambda env: q_learning(env, {"episodes": 3}), TypeError, "QLearningConfig"),
+        (lambda env: q_learning("welt"), TypeError, "GridWorld"),
+        (lambda env: value_iteration("welt"), TypeError, "GridWorld"),
+        (lambda env: value_iteration(env, -0.1), ValueError, "gamma"),
+        (lambda env: value_iteration(env, 0.9, tol=0.0), ValueError, "tol"),
+        (lambda env: value_iteration(env, 0.9, max_iter=0), ValueError, "max_iter"),
+        (lambda env: value_iteration(env, 1.0, max_iter=2), RuntimeError, "konvergiert"),
+        (lambda env: env.step(0, 4), ValueError, "action"),
+        (lambda env: env.step(0, -1), ValueError, "action"),
+        (lambda env: env.step(0, 1.0), TypeError, "action"),
+        (lambda env: env.step(20, 0), ValueError, "state"),
+        (lambda env: env.cell(-1), ValueError, "state"),
+        (lambda env: env.state((4, 0)), ValueError, "außerhalb"),
+        (lambda env: env.state([0, 0]), TypeError, "Paar"),
+        (lambda env: greedy_path(env, np.zeros((3, 4))), ValueError, "Form"),
+        (lambda env: greedy_path(env, np.full((20, 4), np.nan)), ValueError, "NaN"),
+        (lambda env: greedy_path(env, np.zeros((20, 4)), max_steps=0), ValueError, "max_steps"),
+        (lambda env: value_grid(env, np.zeros((3, 4))), ValueError, "Form"),
+        (lambda env: value_grid(env, "q"), TypeError, "q muss"),
+        (lambda env: epsilon_greedy([0.0, 1.0], 1.5, np.random.default_rng(0)), ValueError,
+         "epsilon"),
+        (lambda env: epsilon_greedy([0.0, np.nan], 0.1, np.random.default_rng(0)), ValueError,
+         "NaN"),
+        (lambda env: epsilon_greedy([0.0, 1.0], 0.1, 0), TypeError, "rng"),
+    ],
+)
+def test_errors(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(GridWorld())
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"start": (9, 9)}, ValueError, "außerhalb"),
+        ({"start": (0, 4)}, ValueError, "Startfeld"),
+        ({"start": (3.0, 0)}, TypeError, "start"),
+        ({"start": [3, 0]}, TypeError, "start"),
+        ({"walls": ((0, 4),)}, ValueError, "Wand und Endfeld"),
+        ({"walls": ((5, 5),)}, ValueError, "außerhalb"),
+        ({"terminals": {}}, ValueError, "mindestens ein Endfeld"),
+        ({"terminals": {(0, 4): "viel"}}, TypeError, "terminals"),
+        ({"terminals": {(0, 4): float("nan")}}, ValueError, "terminals"),
+        ({"terminals": [(0, 4)]}, TypeError, "terminals"),
+        ({"height": 0}, ValueError, "height"),
+        ({"width": 2.5}, TypeError, "width"),
+        ({"step_reward": None}, TypeError, "step_reward"),
+    ],
+)
+def test_gridworld_errors(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        GridWorld(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [({"episodes": "3"}, TypeError, "episodes"), ({"alpha": float("nan")}, ValueError, "alpha"),
+     ({"gamma": -0.1}, ValueError, "gamma"), ({"epsilon": True}, TypeError, "epsilon"),
+     ({"max_steps": None}, TypeError, "max_steps"), ({"seed": 2.5}, TypeError, "seed")],
+)
+def test_config_is_checked_when_built(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        QLearningConfig(**kwargs)

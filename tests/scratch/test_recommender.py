@@ -80,20 +80,93 @@ def test_relevant_items_threshold(ratings):
     assert sum(len(v) for v in rel.values()) == len(liked)
 
 
-def test_errors(ratings):
-    with pytest.raises(TypeError, match="DataFrame"):
-        split_by_time([1, 2, 3])
-    with pytest.raises(ValueError, match="Spalten"):
-        split_by_time(ratings.drop(columns="zeitstempel"))
-    with pytest.raises(ValueError, match="leer"):
-        split_by_time(ratings.iloc[:0])
-    with pytest.raises(ValueError, match="test_frac"):
-        split_by_time(ratings, 1.0)
-    with pytest.raises(ValueError, match="k muss"):
-        recommend_popular(ratings, [0], k=0)
-    with pytest.raises(ValueError, match="zwei Filme"):
-        item_similarity(ratings, min_ratings=10_000)
-    with pytest.raises(ValueError, match="Keine Person"):
-        precision_recall_at_k({1: [1]}, {1: set()})
-    with pytest.raises(ValueError, match="fehlen Empfehlungen"):
-        precision_recall_at_k({}, {1: {3}})
+def _as_strings(ratings, prefix=""):
+    """Dieselben Bewertungen mit IDs als Text ("u007" oder "007"); die führenden Nullen
+    erhalten die Sortierung, damit Gleichstände genauso aufgelöst werden wie bei Zahlen."""
+    return ratings.assign(user_id=prefix + ratings["user_id"].astype(str).str.zfill(3),
+                          film_id=prefix + ratings["film_id"].astype(str).str.zfill(3))
+
+
+def test_string_ids_give_the_same_recommendations(ratings):
+    users = sorted(ratings["user_id"].unique())
+    ref_pop = recommend_popular(ratings, users, k=5)
+    ref_knn = recommend_item_knn(ratings, users, k=5, min_ratings=1)
+    text = _as_strings(ratings, "u")
+    text_users = [f"u{u:03d}" for u in users]
+    pop = recommend_popular(text, text_users, k=5)
+    knn = recommend_item_knn(text, text_users, k=5, min_ratings=1)
+    for u, tu in zip(users, text_users):
+        seen = set(text.loc[text["user_id"] == tu, "film_id"])
+        assert not seen & set(pop[tu]) and not seen & set(knn[tu])
+        assert pop[tu] == [f"u{f:03d}" for f in ref_pop[u]]
+        assert knn[tu] == [f"u{f:03d}" for f in ref_knn[u]]
+
+
+def test_mixed_id_types_are_compared_robustly(ratings):
+    """Früher stiller Fehler: IDs als Ziffern-Text im Training, als Zahl in der Personenliste
+    (etwa aus relevant_items) – dann galt niemand als bekannt, und die Basislinie empfahl
+    schon bewertete Filme."""
+    text = _as_strings(ratings)  # "007" statt 7
+    users = sorted(ratings["user_id"].unique())  # Zahlen
+    ref = recommend_popular(ratings, users, k=5)
+    for recommend in (recommend_popular,
+                      lambda t, u, k: recommend_item_knn(t, u, k=k, min_ratings=1)):
+        recs = recommend(text, users, k=5)
+        assert set(recs) == set(users)
+        for u in users:
+            seen = set(ratings.loc[ratings["user_id"] == u, "film_id"])
+            assert not seen & {int(f) for f in recs[u]}
+    pop = recommend_popular(text, users, k=5)
+    assert all([int(f) for f in pop[u]] == ref[u] for u in users)
+    # relevant_items liefert IDs im Typ der Daten, precision_recall vergleicht robust
+    relevant = relevant_items(text)
+    assert all(isinstance(u, str) for u in relevant)
+    p_text = precision_recall_at_k(pop, relevant, k=5)
+    p_num = precision_recall_at_k(ref, relevant_items(ratings), k=5)
+    assert p_text == pytest.approx(p_num)
+
+
+def test_ids_are_plain_python_values(ratings):
+    users = [np.int64(u) for u in sorted(ratings["user_id"].unique())[:3]]
+    recs = recommend_item_knn(ratings, users, k=3, min_ratings=1)
+    assert all(type(u) is int for u in recs)
+    assert all(type(f) is int for films in recs.values() for f in films)
+    assert all(type(u) is int for u in relevant_items(ratings))
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda r: split_by_time([1, 2, 3]), TypeError, "DataFrame"),
+        (lambda r: split_by_time(r.drop(columns="zeitstempel")), ValueError, "Spalten"),
+        (lambda r: split_by_time(r.iloc[:0]), ValueError, "leer"),
+        (lambda r: split_by_time(r, 1.0), ValueError, "test_frac"),
+        (lambda r: split_by_time(r, 0.0), ValueError, "test_frac"),
+        (lambda r: split_by_time(r, "0.2"), TypeError, "test_frac"),
+        (lambda r: split_by_time(r, 0.2, min_ratings=0), ValueError, "min_ratings"),
+        (lambda r: split_by_time(r.assign(bewertung=np.nan)), ValueError, "fehlende"),
+        (lambda r: split_by_time(r.assign(bewertung=np.inf)), ValueError, "endliche"),
+        (lambda r: split_by_time(r.assign(bewertung="gut")), ValueError, "endliche"),
+        (lambda r: split_by_time(r.assign(zeitstempel="gestern")), TypeError, "zeitstempel"),
+        (lambda r: recommend_popular(r, [0], k=0), ValueError, "k muss"),
+        (lambda r: recommend_popular(r, [0], k=2.0), TypeError, "k muss"),
+        (lambda r: recommend_popular(r, "u1"), TypeError, "einzelner String"),
+        (lambda r: recommend_popular(r, 3), TypeError, "users"),
+        (lambda r: recommend_popular(r, []), ValueError, "users"),
+        (lambda r: recommend_popular(r, [1, None]), ValueError, "fehlende"),
+        (lambda r: recommend_item_knn(r, "u1"), TypeError, "einzelner String"),
+        (lambda r: recommend_item_knn(r, [0], min_ratings=0), ValueError, "min_ratings"),
+        (lambda r: item_similarity(r, min_ratings=10_000), ValueError, "zwei Filme"),
+        (lambda r: relevant_items(r, threshold=float("nan")), ValueError, "threshold"),
+        (lambda r: relevant_items(r, threshold=None), TypeError, "threshold"),
+        (lambda r: precision_recall_at_k({1: [1]}, {1: set()}), ValueError, "Keine Person"),
+        (lambda r: precision_recall_at_k({}, {1: {3}}), ValueError, "fehlen Empfehlungen"),
+        (lambda r: precision_recall_at_k([[1]], {1: {3}}), TypeError, "recommendations"),
+        (lambda r: precision_recall_at_k({1: "12"}, {1: {3}}), TypeError, "recommendations"),
+        (lambda r: precision_recall_at_k({1: [1]}, {1: 3}), TypeError, "relevant"),
+        (lambda r: precision_recall_at_k({1: [1]}, {1: {1}}, k=0), ValueError, "k muss"),
+    ],
+)
+def test_errors(ratings, call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(ratings)

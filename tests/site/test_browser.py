@@ -12,13 +12,14 @@ import shutil
 from urllib.parse import urlparse
 
 import pytest
-from sitehelpers import ROOT, is_notebook, toc_files
+from sitehelpers import SITE, is_notebook, toc_files
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright fehlt")
 
 DOCS = toc_files()
-SHOTS = ROOT / "_build" / "screenshots"
-SCREENSHOT_DOCS = {"book/index", "book/01_einfuehrung", "book/status"}
+SHOTS = SITE.parent / "screenshots"
+SCREENSHOT_DOCS = {"book/index", "book/dozierende", "book/01_einfuehrung", "book/03_3_cnn",
+                   "book/status"}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",

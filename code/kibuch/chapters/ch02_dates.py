@@ -9,13 +9,15 @@ Zeitreihe ohne jede Fehlermeldung.
 
 Das Modul enthält
 
-- ``make_price_series``: eine synthetische, strompreisähnliche Tagesreihe,
 - ``to_german_strings``: Datumswerte als Text im Format ``TT-MM-JJJJ``,
 - ``parse_dates_naive``: den naiven Parser (zum Vorführen des Fehlers),
 - ``parse_dates_strict``: den sicheren Parser mit festem Format,
 - ``detect_ambiguous_dates``: eine Prüfung, wie viele Angaben mehrdeutig sind
   und welche Reihenfolge die Daten selbst nahelegen,
 - ``check_daily_series``: Plausibilitätsprüfungen für Tagesreihen.
+
+Die synthetische Preisreihe, an der das Kapitel die Falle vorführt, erzeugt
+:func:`kibuch.data.synthetic.prices.make_price_series`.
 """
 
 from __future__ import annotations
@@ -26,92 +28,33 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kibuch.core.checks import check_choice, check_str, check_str_list
+
 # Drei Zahlengruppen mit beliebigem Trennzeichen aus „-./“, z. B. 01-10-2024
 _PATTERN = re.compile(r"^\s*(\d{1,2})([-./])(\d{1,2})\2(\d{4})\s*$")
 
 
-@dataclass
-class PriceSeriesConfig:
-    """Parameter der synthetischen Preisreihe (keine echten Börsendaten)."""
-
-    start: str = "2024-01-01"  # erster Tag (ISO-Format)
-    days: int = 366  # Länge der Reihe in Tagen (2024 ist ein Schaltjahr)
-    base: float = 90.0  # mittleres Preisniveau in €/MWh
-    seasonal: float = 30.0  # Amplitude der Jahresschwankung (Winter teurer)
-    weekend: float = 15.0  # Abschlag an Samstagen und Sonntagen
-    trend: float = -20.0  # Änderung über die ganze Reihe (linear)
-    noise: float = 6.0  # Standardabweichung des täglichen Rauschens
-    seed: int = 0  # Seed des Zufallsgenerators
-
-
-def _check_config(config: PriceSeriesConfig) -> None:
-    if not isinstance(config, PriceSeriesConfig):
-        raise TypeError(f"config muss eine PriceSeriesConfig sein, nicht {type(config).__name__}.")
-    if isinstance(config.days, bool) or not isinstance(config.days, int) or config.days < 2:
-        raise ValueError(f"days muss eine ganze Zahl ≥ 2 sein, nicht {config.days!r}.")
-    if config.noise < 0:
-        raise ValueError(f"noise darf nicht negativ sein, nicht {config.noise!r}.")
-    try:
-        pd.Timestamp(config.start)
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"start ist kein gültiges Datum: {config.start!r}.") from err
-
-
-def make_price_series(config: PriceSeriesConfig | None = None) -> pd.DataFrame:
-    """Erzeugt eine synthetische Tagesreihe mit Spalten ``datum`` und ``preis``.
-
-    Der Verlauf ähnelt einem Großhandelsstrompreis: teurer im Winter, billiger
-    am Wochenende, dazu ein leichter Trend und Rauschen. Die Werte sind
-    ausgedacht und nur zum Vorführen gedacht.
-    """
-    config = PriceSeriesConfig() if config is None else config
-    _check_config(config)
-    rng = np.random.default_rng(config.seed)
-    datum = pd.date_range(config.start, periods=config.days, freq="D")
-    t = np.arange(config.days)
-    day_of_year = datum.day_of_year.to_numpy()
-    season = config.seasonal * np.cos(2 * np.pi * (day_of_year - 15) / 365.25)
-    weekend = np.where(datum.day_of_week.to_numpy() >= 5, -config.weekend, 0.0)
-    trend = config.trend * t / (config.days - 1)
-    preis = config.base + season + weekend + trend + rng.normal(0, config.noise, config.days)
-    return pd.DataFrame({"datum": datum, "preis": preis.round(2)})
-
-
 def to_german_strings(dates, sep: str = "-") -> list[str]:
     """Datumswerte als Text ``TT-MM-JJJJ`` (Trennzeichen ``sep``: ``-``, ``.`` oder ``/``)."""
-    if sep not in ("-", ".", "/"):
-        raise ValueError(f"sep muss '-', '.' oder '/' sein, nicht {sep!r}.")
+    sep = check_choice("sep", sep, ("-", ".", "/"))
     index = pd.DatetimeIndex(_as_datetimes(dates))
-    if index.hasnans:
-        raise ValueError("dates enthält fehlende Werte (NaT).")
     return list(index.strftime(f"%d{sep}%m{sep}%Y"))
 
 
-def _as_datetimes(dates):
-    if isinstance(dates, (str, bytes)):
-        raise TypeError("dates muss eine Folge von Datumswerten sein, kein einzelner String.")
+def _as_datetimes(dates) -> pd.Series:
+    """``dates`` als nicht leere Series von Zeitpunkten ohne Lücken (NaT)."""
+    if isinstance(dates, (str, bytes)) or not hasattr(dates, "__iter__"):
+        kind = "ein einzelner String" if isinstance(dates, (str, bytes)) else type(dates).__name__
+        raise TypeError(f"dates muss eine Folge von Datumswerten sein, nicht {kind}.")
     try:
-        return pd.to_datetime(pd.Series(list(dates)))
+        series = pd.to_datetime(pd.Series(list(dates)))
     except (ValueError, TypeError) as err:
         raise TypeError(f"dates enthält Werte, die keine Datumswerte sind: {err}") from err
-
-
-def _as_strings(strings) -> list[str]:
-    """Prüft, dass ``strings`` eine nicht leere Folge von Texten ist."""
-    if isinstance(strings, (str, bytes)):
-        raise TypeError("Erwartet wird eine Folge von Texten, kein einzelner String.")
-    try:
-        values = list(strings)
-    except TypeError as err:
-        kind = type(strings).__name__
-        raise TypeError(f"Erwartet wird eine Folge von Texten, nicht {kind}.") from err
-    if not values:
-        raise ValueError("Die Folge der Datumsangaben ist leer.")
-    for i, value in enumerate(values):
-        if not isinstance(value, str):
-            kind = type(value).__name__
-            raise TypeError(f"Eintrag {i} ist kein Text, sondern {kind}: {value!r}.")
-    return values
+    if series.empty:
+        raise ValueError("dates ist leer.")
+    if series.isna().any():
+        raise ValueError("dates enthält fehlende Werte (NaT).")
+    return series
 
 
 def parse_dates_naive(strings) -> pd.Series:
@@ -122,7 +65,7 @@ def parse_dates_naive(strings) -> pd.Series:
     ``13-10-2024`` (kein 13. Monat) dagegen richtig zum 13. Oktober.
     Die Funktion dient nur dazu, den Fehler vorzuführen.
     """
-    values = _as_strings(strings)
+    values = check_str_list("strings", strings)
     return pd.to_datetime(pd.Series(values), format="mixed", dayfirst=False)
 
 
@@ -132,8 +75,8 @@ def parse_dates_strict(strings, fmt: str = "%d-%m-%Y") -> pd.Series:
     Jede Angabe, die nicht zu ``fmt`` passt, führt zu einem ``ValueError``,
     der den ersten fehlerhaften Eintrag nennt – nichts wird still geraten.
     """
-    values = _as_strings(strings)
-    if not isinstance(fmt, str) or "%" not in fmt:
+    values = check_str_list("strings", strings)
+    if "%" not in check_str("fmt", fmt):
         raise ValueError(f"fmt muss ein strftime-Format wie '%d-%m-%Y' sein, nicht {fmt!r}.")
     parsed = pd.to_datetime(pd.Series(values), format=fmt, errors="coerce")
     bad = parsed.isna()
@@ -171,7 +114,7 @@ def detect_ambiguous_dates(strings) -> DateOrderReport:
     Formate gemischt („widersprüchlich“); kommt keines vor, lässt sich die
     Reihenfolge aus den Daten allein nicht bestimmen („unklar“).
     """
-    values = _as_strings(strings)
+    values = check_str_list("strings", strings)
     first, second = [], []
     for i, value in enumerate(values):
         match = _PATTERN.match(value)
@@ -226,10 +169,6 @@ def check_daily_series(dates) -> SeriesCheck:
     doppelten Tage und keine Lücken; jeder Schritt ist genau ein Tag.
     """
     series = _as_datetimes(dates)
-    if series.empty:
-        raise ValueError("dates ist leer.")
-    if series.isna().any():
-        raise ValueError("dates enthält fehlende Werte (NaT).")
     days = series.dt.normalize()
     steps = days.diff().dt.days.iloc[1:]  # Schrittweite in Tagen
     unique = days.drop_duplicates()

@@ -18,8 +18,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kibuch.data.synthetic.toy2d import DATASETS, add_features, grid, make_toy2d
+from kibuch.core.checks import (
+    check_choice,
+    check_float,
+    check_instance,
+    check_int,
+    check_probability,
+    check_str_list,
+)
+from kibuch.data.synthetic.toy2d import DATASETS, FEATURES, add_features, grid, make_toy2d
+from kibuch.nn.activations import ACTIVATIONS
 from kibuch.scratch.mlp_numpy import NumpyMLP, NumpyMLPConfig, train
+from kibuch.viz.nn_figures import SURFACE_COLORS, surface_figure  # noqa: F401 (Kapitel 3.2)
 
 
 @dataclass
@@ -41,20 +51,27 @@ class PlaygroundConfig:
     switch_epoch: int = 0  # Epoche, ab der lr_after gilt
 
     def __post_init__(self) -> None:
-        if self.dataset not in DATASETS:
-            raise ValueError(f"Unbekannter Datensatz {self.dataset!r}; erlaubt: {DATASETS}.")
-        self.features = tuple(self.features)
-        self.hidden = tuple(self.hidden)
-        for name in ("epochs", "batch_size", "n_train", "n_test", "resolution"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
-        if self.snapshot_every < 0:
-            raise ValueError("snapshot_every darf nicht negativ sein.")
-        if not self.lr > 0 or (self.lr_after is not None and not self.lr_after > 0):
-            raise ValueError("Lernraten müssen positiv sein.")
-        if self.lr_after is not None and not 0 < self.switch_epoch < self.epochs:
-            raise ValueError("switch_epoch muss zwischen 1 und epochs − 1 liegen.")
+        _check_config(self)
+
+
+def _check_config(cfg: PlaygroundConfig) -> None:
+    """Prüft alle Felder und wandelt sie in die erwarteten Typen um (z. B. Listen in Tupel)."""
+    cfg.dataset = check_choice("dataset", cfg.dataset, DATASETS)
+    cfg.noise = check_probability("noise", cfg.noise)
+    cfg.features = tuple(check_choice("features", f, FEATURES)
+                         for f in check_str_list("features", cfg.features))
+    check_instance("hidden", cfg.hidden, (tuple, list), "ein Tupel ganzer Zahlen")
+    cfg.hidden = tuple(check_int(f"hidden[{i}]", h, minimum=1) for i, h in enumerate(cfg.hidden))
+    cfg.activation = check_choice("activation", cfg.activation, ACTIVATIONS)
+    cfg.lr = check_float("lr", cfg.lr, 0.0, open_min=True)
+    for name in ("epochs", "batch_size", "n_train", "n_test", "resolution"):
+        setattr(cfg, name, check_int(name, getattr(cfg, name), minimum=1))
+    cfg.seed = check_int("seed", cfg.seed, minimum=0)
+    cfg.snapshot_every = check_int("snapshot_every", cfg.snapshot_every, minimum=0)
+    cfg.switch_epoch = check_int("switch_epoch", cfg.switch_epoch, minimum=0)
+    if cfg.lr_after is not None:  # Umschalten nur mitten im Training
+        cfg.lr_after = check_float("lr_after", cfg.lr_after, 0.0, open_min=True)
+        check_int("switch_epoch", cfg.switch_epoch, minimum=1, maximum=cfg.epochs - 1)
 
 
 @dataclass
@@ -83,9 +100,8 @@ class PlaygroundResult:
 
 def run_playground(cfg: PlaygroundConfig | None = None) -> PlaygroundResult:
     """Trainiert ein kleines MLP wie im Playground und liefert Kurven und Flächen."""
-    cfg = cfg if cfg is not None else PlaygroundConfig()
-    if not isinstance(cfg, PlaygroundConfig):
-        raise TypeError(f"cfg muss eine PlaygroundConfig sein, nicht {type(cfg).__name__}.")
+    cfg = check_instance("cfg", cfg if cfg is not None else PlaygroundConfig(),
+                         PlaygroundConfig, "eine PlaygroundConfig")
     X_train, y_train = make_toy2d(cfg.dataset, cfg.n_train, cfg.noise, seed=cfg.seed)
     X_test, y_test = make_toy2d(cfg.dataset, cfg.n_test, cfg.noise, seed=cfg.seed + 10_000)
     # Merkmale aus den Rohkoordinaten bilden, dann je Spalte auf etwa [−1, 1] skalieren
@@ -123,56 +139,3 @@ def run_playground(cfg: PlaygroundConfig | None = None) -> PlaygroundResult:
     result.test_acc = float(np.mean(model.predict(F_test) == y_test))
     result.model = model
     return result
-
-
-#: Farbskala für P(Klasse 1): Orange (Klasse 0) – Weiß – Blau (Klasse 1), wie im Playground.
-SURFACE_COLORS = [[0.0, "#E69F00"], [0.5, "#FFFFFF"], [1.0, "#0072B2"]]
-
-
-def surface_figure(steps, xs, X, y, *, slider_prefix: str = "", height: int = 460):
-    """Interaktive plotly-Figur: Entscheidungsflächen mit Schieberegler, Punkte darüber.
-
-    ``steps`` ist eine Liste von ``(beschriftung, fläche)`` mit Flächen der Form
-    ``(len(xs), len(xs))``. Alle Flächen stecken vorab berechnet in der Figur; der
-    Schieberegler schaltet nur die Sichtbarkeit um – das funktioniert auch auf einer
-    statischen Webseite ohne laufendes Python.
-    """
-    import plotly.graph_objects as go
-
-    steps = list(steps)
-    if not steps:
-        raise ValueError("steps darf nicht leer sein.")
-    xs = np.asarray(xs)
-    X, y = np.asarray(X), np.asarray(y)
-    for label, surface in steps:
-        if np.shape(surface) != (len(xs), len(xs)):
-            raise ValueError(f"Fläche {label!r} hat die Form {np.shape(surface)}, "
-                             f"erwartet ({len(xs)}, {len(xs)}).")
-    fig = go.Figure()
-    for i, (_label, surface) in enumerate(steps):
-        fig.add_trace(go.Heatmap(
-            x=xs, y=xs, z=np.round(surface, 3), zmin=0, zmax=1, colorscale=SURFACE_COLORS,
-            opacity=0.75, showscale=False, visible=i == len(steps) - 1,
-            hovertemplate="x₁ = %{x:.1f}<br>x₂ = %{y:.1f}<br>P(blau) = %{z:.2f}<extra></extra>"))
-    classes = ((1, "#0072B2", "Klasse 1 (blau)"), (0, "#E69F00", "Klasse 0 (orange)"))
-    for cls, color, name in classes:
-        mask = y == cls
-        fig.add_trace(go.Scatter(
-            x=np.round(X[mask, 0], 3), y=np.round(X[mask, 1], 3), mode="markers", name=name,
-            marker={"color": color, "size": 6, "line": {"color": "white", "width": 1}},
-            hoverinfo="skip"))
-    n = len(steps)
-    slider_steps = [
-        {"label": label, "method": "update",
-         "args": [{"visible": [j == i for j in range(n)] + [True, True]}]}
-        for i, (label, _surface) in enumerate(steps)
-    ]
-    fig.update_layout(
-        height=height, margin={"l": 40, "r": 20, "t": 30, "b": 40},
-        xaxis={"title": "x₁", "range": [xs[0], xs[-1]], "constrain": "domain"},
-        yaxis={"title": "x₂", "range": [xs[0], xs[-1]], "scaleanchor": "x"},
-        legend={"orientation": "h", "y": 1.08, "x": 0},
-        sliders=[{"active": n - 1, "steps": slider_steps, "pad": {"t": 45},
-                  "currentvalue": {"prefix": slider_prefix}}],
-    )
-    return fig

@@ -27,9 +27,24 @@ import numpy as np
 import pandas as pd
 from torch import nn
 
-from kibuch.core.device import set_seed
-from kibuch.nn.cnn import LeNet, as_image_tensor, predict_proba
+from kibuch.core.checks import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_float,
+    check_instance,
+    check_int,
+    check_same_length,
+    check_str,
+    check_str_list,
+)
+from kibuch.core.device import as_device, set_seed
+from kibuch.nn.cnn import LeNet, LeNetConfig, as_image_tensor, predict_proba
 from kibuch.training.loop import TrainConfig, fit, tensor_loaders
+
+#: Höchstzahl an Klassen und Epochen – größere Werte sind hier immer ein Versehen.
+MAX_CLASSES = 10_000
+MAX_EPOCHS = 10_000
 
 #: Verfahren, die :func:`run_trials` kennt: Faltungen bzw. alles bis zum Embedding
 #: übernehmen und einfrieren, oder ein frisches Netz von Grund auf trainieren.
@@ -45,12 +60,28 @@ class FewShotConfig:
     batch_size: int = 32     # Bilder je Schritt (höchstens so viele, wie es gibt)
 
     def __post_init__(self):
-        for name in ("steps", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
-        if not (isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr muss eine positive Zahl sein, nicht {self.lr!r}.")
+        self.steps = check_int("steps", self.steps, minimum=1)
+        self.lr = check_float("lr", self.lr, 0.0, open_min=True)
+        self.batch_size = check_int("batch_size", self.batch_size, minimum=1)
+
+
+def _check_labels(y, name: str = "y", min_len: int = 0) -> np.ndarray:
+    """Ganzzahlige Klassennummern ≥ 0 als eindimensionales Array."""
+    y = check_array(name, y, ndim=1, dtype=None, min_len=min_len)
+    if len(y) and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0):
+        raise ValueError(f"{name} muss ganze Klassennummern ≥ 0 enthalten, nicht {y.dtype}.")
+    return y
+
+
+def _check_classes(classes) -> list[int]:
+    """Eine nicht leere Folge verschiedener Klassennummern."""
+    check_instance("classes", classes, (tuple, list, range), "ein Tupel von Klassennummern")
+    classes = [check_int(f"classes[{i}]", c, minimum=0) for i, c in enumerate(classes)]
+    if not classes:
+        raise ValueError("classes darf nicht leer sein.")
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"classes enthält Doppelte: {classes}.")
+    return classes
 
 
 def select_classes(X, y, classes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -59,14 +90,9 @@ def select_classes(X, y, classes: Sequence[int]) -> tuple[np.ndarray, np.ndarray
     Die Reihenfolge in ``classes`` bestimmt die neue Nummer: ``classes=(5, 8)`` macht
     aus 5 die 0 und aus 8 die 1.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X hat {len(X)} Einträge, y aber {len(y)}.")
-    classes = list(classes)
-    if not classes:
-        raise ValueError("classes darf nicht leer sein.")
-    if len(set(classes)) != len(classes):
-        raise ValueError(f"classes enthält Doppelte: {classes}.")
+    X, y = check_array("X", X, dtype=None), _check_labels(y)
+    check_same_length(X=X, y=y)
+    classes = _check_classes(classes)
     missing = [c for c in classes if not np.any(y == c)]
     if missing:
         raise ValueError(f"Klassen ohne Bilder: {missing}.")
@@ -81,22 +107,23 @@ def sample_per_class(y, n_per_class: int | Sequence[int], *, seed: int) -> np.nd
     ``n_per_class`` ist eine Zahl (alle Klassen gleich) oder eine Liste mit einer
     Anzahl je Klasse (ungleiche Klassen). Gibt es zu wenige Bilder, folgt ein Fehler.
     """
-    y = np.asarray(y)
-    n_classes = int(y.max()) + 1 if len(y) else 0
+    y = _check_labels(y, min_len=1)
+    seed = check_int("seed", seed, minimum=0)
+    n_classes = int(y.max()) + 1
     if isinstance(n_per_class, (int, np.integer)) and not isinstance(n_per_class, bool):
-        counts = [int(n_per_class)] * n_classes
+        counts = [check_int("n_per_class", n_per_class, minimum=1)] * n_classes
     else:
-        counts = [int(n) for n in n_per_class]
+        check_instance("n_per_class", n_per_class, (tuple, list), "eine Zahl oder Liste von Zahlen")
+        counts = [check_int(f"n_per_class[{i}]", n, minimum=1) for i, n in enumerate(n_per_class)]
         if len(counts) != n_classes:
-            raise ValueError(f"{len(counts)} Anzahlen für {n_classes} Klassen angegeben.")
+            raise ValueError(f"n_per_class: {len(counts)} Anzahlen für {n_classes} Klassen.")
     rng = np.random.default_rng(seed)
     chosen = []
     for c, n in enumerate(counts):
-        if n < 1:
-            raise ValueError(f"Jede Klasse braucht mindestens ein Bild, Klasse {c}: {n}.")
         pool = np.flatnonzero(y == c)
         if len(pool) < n:
-            raise ValueError(f"Klasse {c} hat nur {len(pool)} Bilder, verlangt sind {n}.")
+            raise ValueError(f"Klasse {c} hat nur {len(pool)} Bilder, verlangt sind {n} "
+                             f"(n_per_class).")
         chosen.append(rng.choice(pool, size=n, replace=False))
     return np.concatenate(chosen)
 
@@ -116,12 +143,10 @@ def transfer_model(base: LeNet, n_classes: int, *, keep: str = "features",
     Embedding, neu ist nur der Kopf. Mit ``freeze=True`` lernen die übernommenen
     Schichten nicht weiter. Das Basismodell bleibt unverändert.
     """
-    if not isinstance(base, LeNet):
-        raise TypeError(f"LeNet erwartet, nicht {type(base).__name__}.")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
-        raise ValueError(f"n_classes muss eine ganze Zahl ≥ 2 sein, nicht {n_classes!r}.")
-    if keep not in KEEP:
-        raise ValueError(f"keep muss 'features' oder 'embedding' sein, nicht {keep!r}.")
+    check_instance("base", base, LeNet, "ein LeNet")
+    n_classes = check_int("n_classes", n_classes, minimum=2, maximum=MAX_CLASSES)
+    keep = check_choice("keep", keep, KEEP)
+    freeze = check_bool("freeze", freeze)
     model = LeNet(dataclasses.replace(base.config, n_classes=n_classes))   # alles zufällig
     kept = [model.features] if keep == "features" else [model.features, model.embedding]
     sources = [base.features] if keep == "features" else [base.features, base.embedding]
@@ -140,12 +165,11 @@ def train_few_shot(model: nn.Module, X, y, cfg: FewShotConfig | None = None, *,
     Bildzahl. Als „Validierung“ dienen die Trainingsbilder selbst, denn bewertet wird
     anschließend auf eigenen Testdaten.
     """
-    cfg = cfg if cfg is not None else FewShotConfig()
-    if not isinstance(cfg, FewShotConfig):
-        raise TypeError(f"FewShotConfig erwartet, nicht {type(cfg).__name__}.")
-    x = as_image_tensor(X)                                        # (N, C, H, W)
-    if len(x) == 0:
-        raise ValueError("Keine Trainingsbilder.")
+    cfg = check_instance("cfg", cfg if cfg is not None else FewShotConfig(), FewShotConfig,
+                         "eine FewShotConfig")
+    x, y = as_image_tensor(X), _check_labels(y, min_len=1)       # (N, C, H, W), (N,)
+    check_same_length(X=x, y=y)
+    device = None if device is None else as_device(device)
     batch = min(cfg.batch_size, len(x))
     epochs = math.ceil(cfg.steps / math.ceil(len(x) / batch))
     set_seed(seed)
@@ -156,8 +180,9 @@ def train_few_shot(model: nn.Module, X, y, cfg: FewShotConfig | None = None, *,
 
 def make_model(method: str, base: LeNet, n_classes: int, *, seed: int) -> LeNet:
     """Baut das Modell für ein Verfahren aus :data:`METHODS`."""
-    if method not in METHODS:
-        raise ValueError(f"Unbekanntes Verfahren {method!r}; erlaubt: {', '.join(METHODS)}.")
+    method = check_choice("method", method, METHODS)
+    check_instance("base", base, LeNet, "ein LeNet")
+    n_classes = check_int("n_classes", n_classes, minimum=2, maximum=MAX_CLASSES)
     set_seed(seed)  # neue Schichten bzw. das neue Netz reproduzierbar initialisieren
     if method == "von Grund auf":
         return LeNet(dataclasses.replace(base.config, n_classes=n_classes)).to(
@@ -178,16 +203,19 @@ def run_trials(base: LeNet, X_pool, y_pool, X_test, y_test, settings: Sequence[d
     bewertet. Rückgabe: eine Zeile je Lauf mit ``verfahren``, ``seed``,
     ``genauigkeit``, ``balancierte_genauigkeit`` und ``trefferquote_<klasse>``.
     """
-    if not settings:
-        raise ValueError("settings darf nicht leer sein.")
-    if not seeds:
-        raise ValueError("seeds darf nicht leer sein.")
-    for method in methods:
-        if method not in METHODS:
-            raise ValueError(f"Unbekanntes Verfahren {method!r}; erlaubt: {', '.join(METHODS)}.")
+    check_instance("base", base, LeNet, "ein LeNet")
+    cfg = check_instance("cfg", cfg if cfg is not None else FewShotConfig(), FewShotConfig,
+                         "eine FewShotConfig")
+    device = None if device is None else as_device(device)
+    check_instance("settings", settings, (list, tuple), "eine Liste von dicts")
+    check_int("Zahl der settings", len(settings), minimum=1)
+    seeds = [check_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(seeds)]
+    check_int("Zahl der seeds", len(seeds), minimum=1)
+    methods = [check_choice("methods", m, METHODS) for m in check_str_list("methods", methods)]
     rows = []
     for setting in settings:
-        if not isinstance(setting, dict) or not {"classes", "n"} <= set(setting):
+        check_instance("Einstellung", setting, dict, "ein dict mit 'classes' und 'n'")
+        if not {"classes", "n"} <= set(setting):
             raise ValueError(f"Jede Einstellung braucht 'classes' und 'n': {setting!r}")
         classes = tuple(setting["classes"])
         X_c, y_c = select_classes(X_pool, y_pool, classes)
@@ -214,11 +242,15 @@ def run_trials(base: LeNet, X_pool, y_pool, X_test, y_test, settings: Sequence[d
 
 def summarize(results: pd.DataFrame, by: Sequence[str], value: str = "genauigkeit") -> pd.DataFrame:
     """Mittelwert, Standardabweichung und Zahl der Läufe von ``value`` je Gruppe."""
-    if not isinstance(results, pd.DataFrame):
-        raise TypeError("results muss ein pandas.DataFrame sein.")
+    check_instance("results", results, pd.DataFrame, "ein pandas.DataFrame")
+    by = check_str_list("by", by)
+    value = check_str("value", value)
+    if results.empty:
+        raise ValueError("results ist leer – es gibt nichts zusammenzufassen.")
     missing = [c for c in (*by, value) if c not in results.columns]
     if missing:
-        raise ValueError(f"Spalten fehlen: {missing}. Vorhanden: {list(results.columns)}.")
+        raise ValueError(f"Spalten fehlen in results (by/value): {missing}. "
+                         f"Vorhanden: {list(results.columns)}.")
     grouped = results.groupby(list(by), sort=False)[value]
     return grouped.agg(mittel="mean", streuung="std", laeufe="count").reset_index()
 
@@ -226,6 +258,9 @@ def summarize(results: pd.DataFrame, by: Sequence[str], value: str = "genauigkei
 def pretrain(X, y, classes: Sequence[int], config, *, epochs: int, lr: float = 2e-3,
              batch_size: int = 32, seed: int = 0, device=None) -> LeNet:
     """Trainiert ein LeNet auf den Klassen ``classes`` (das „Basismodell“)."""
+    check_instance("config", config, LeNetConfig, "eine LeNetConfig")
+    epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_EPOCHS)
+    device = None if device is None else as_device(device)
     X_c, y_c = select_classes(X, y, classes)
     set_seed(seed)
     model = LeNet(dataclasses.replace(config, n_classes=len(classes)))

@@ -2,8 +2,6 @@
 
 Jede Funktion macht ein Risiko messbar, statt es nur zu beschreiben:
 
-- ``make_group_population`` – eine Minderheitsgruppe folgt einer anderen Regel
-  (Verzerrung durch Unterrepräsentation),
 - ``reduce_class`` – eine Klasse bekommt nur wenige Trainingsbeispiele,
 - ``add_watermark`` – ein Wasserzeichen-Pixel als Scheinkorrelation,
 - ``fgsm_attack`` – kleine, gezielte Störungen kippen einen Bildklassifikator,
@@ -12,7 +10,9 @@ Jede Funktion macht ein Risiko messbar, statt es nur zu beschreiben:
 - ``feedback_learning`` – ein Modell lernt ungeprüft aus Nutzerrückmeldungen
   und wird dabei vergiftet.
 
-Ein Import tut nichts; ``torch`` wird erst in ``fgsm_attack`` gebraucht.
+Die Bevölkerung mit Minderheitsgruppe für das Verzerrungsexperiment erzeugt
+:mod:`kibuch.data.synthetic.population`. Ein Import tut nichts; ``torch`` wird erst in
+``fgsm_attack`` gebraucht.
 """
 
 from __future__ import annotations
@@ -24,38 +24,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kibuch.core.checks import check_int as _check_int
+from kibuch.core.checks import (
+    check_array,
+    check_callable,
+    check_float,
+    check_instance,
+    check_int,
+    check_probability,
+    check_same_length,
+    check_str,
+    check_str_list,
+)
 
 # ---------------------------------------------------------------------------
-# Verzerrung durch unterrepräsentierte Gruppen und Klassen
+# Verzerrung durch unterrepräsentierte Klassen
 # ---------------------------------------------------------------------------
-
-def make_group_population(n: int, minority_share: float, *, seed: int = 0) -> pd.DataFrame:
-    """Zwei Gruppen mit denselben Merkmalen, aber verschiedenen Zusammenhängen.
-
-    In Gruppe ``"A"`` (Mehrheit) gilt ``y = 1`` genau dann, wenn ``x1 + x2 > 0``;
-    in Gruppe ``"B"`` (Anteil ``minority_share``), wenn ``x1 - x2 > 0``. Ein Modell,
-    das die Gruppe nicht kennt und überwiegend A-Daten sieht, lernt die Regel von A.
-    Spalten: ``x1``, ``x2``, ``gruppe``, ``y``.
-    """
-    n = _check_int("n", n, 2)
-    if not 0.0 <= minority_share <= 1.0:
-        raise ValueError(f"minority_share muss in [0, 1] liegen, nicht {minority_share!r}.")
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, 2))  # (n, 2)
-    group = np.where(rng.uniform(size=n) < minority_share, "B", "A")
-    score = np.where(group == "A", x[:, 0] + x[:, 1], x[:, 0] - x[:, 1])
-    return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "gruppe": group,
-                         "y": (score > 0).astype(int)})
-
 
 def reduce_class(X: np.ndarray, y: np.ndarray, cls: int, n_keep: int, *,
                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Behält von Klasse ``cls`` nur ``n_keep`` zufällige Beispiele, alle anderen bleiben."""
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X und y sind verschieden lang ({len(X)} und {len(y)}).")
-    n_keep = _check_int("n_keep", n_keep, 0)
+    X = check_array("X", X, dtype=None)
+    y = check_array("y", y, ndim=1, dtype=None)
+    check_same_length(X=X, y=y)
+    n_keep = check_int("n_keep", n_keep, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
     members = np.flatnonzero(y == cls)
     if len(members) == 0:
         raise ValueError(f"Klasse {cls!r} kommt in y nicht vor.")
@@ -77,20 +69,19 @@ def add_watermark(X: np.ndarray, which=None, *, pixels=((0, 0), (0, 7)),
     ausgewählten Bildern (bool-Maske; ``None`` = alle) die Pixel ``pixels``
     (Folge von ``(zeile, spalte)``) auf ``value`` stehen – ein unauffälliges
     Wasserzeichen in den sonst leeren Ecken."""
-    X = np.asarray(X)
-    if X.ndim != 3:
-        raise ValueError(f"X muss die Form (n, H, W) haben, nicht {X.shape}.")
-    pixels = [tuple(p) for p in pixels]
-    if not pixels:
-        raise ValueError("pixels darf nicht leer sein.")
+    X = check_array("X", X, ndim=3, dtype=None)
+    value = check_float("value", value)
+    pixels = check_array("pixels", pixels, ndim=2, dtype=int)
+    if pixels.shape[1] != 2:
+        raise ValueError(f"pixels muss aus (zeile, spalte)-Paaren bestehen, Form {pixels.shape}.")
     for r, c in pixels:
         if not (0 <= r < X.shape[1] and 0 <= c < X.shape[2]):
             raise ValueError(
                 f"Pixel {(r, c)} liegt außerhalb eines {X.shape[1]}×{X.shape[2]}-Bildes."
             )
-    mask = np.ones(len(X), bool) if which is None else np.asarray(which, dtype=bool)
-    if mask.shape != (len(X),):
-        raise ValueError(f"which muss eine bool-Maske der Länge {len(X)} sein.")
+    mask = np.ones(len(X), bool) if which is None else check_array("which", which, ndim=1,
+                                                                     dtype=bool)
+    check_same_length(X=X, which=mask)
     marked = X.copy()
     for r, c in pixels:
         marked[mask, r, c] = value
@@ -111,12 +102,11 @@ def fgsm_attack(model, x, y, eps: float):
     import torch
     import torch.nn.functional as F
 
-    if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
-        raise TypeError("x und y müssen torch-Tensoren sein.")
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(f"x und y haben verschiedene Batchgrößen ({x.shape[0]}, {y.shape[0]}).")
-    if not 0.0 <= eps <= 1.0:
-        raise ValueError(f"eps muss in [0, 1] liegen, nicht {eps!r}.")
+    check_callable("model", model)
+    check_instance("x", x, torch.Tensor, "ein torch.Tensor")
+    check_instance("y", y, torch.Tensor, "ein torch.Tensor")
+    check_same_length(x=x, y=y)
+    eps = check_float("eps", eps, 0.0, 1.0)
     was_training = model.training
     model.eval()
     x_adv = x.detach().clone().requires_grad_(True)
@@ -135,6 +125,10 @@ class NGramConfig:
     order: int = 7  # Länge des Kontexts in Zeichen, auf den das Modell schaut
     temperature: float = 0.8  # < 1: sicherere, > 1: zufälligere Texte
 
+    def __post_init__(self) -> None:
+        check_int("order", self.order, minimum=1)
+        check_float("temperature", self.temperature, 0, open_min=True)
+
 
 class CharNGramLM:
     """Zeichenbasiertes n-Gramm-Modell mit einfachem Rückzug (*backoff*).
@@ -147,11 +141,7 @@ class CharNGramLM:
 
     def __init__(self, config: NGramConfig | None = None):
         self.cfg = config if config is not None else NGramConfig()
-        if not isinstance(self.cfg, NGramConfig):
-            raise TypeError(f"config muss eine NGramConfig sein, nicht {type(self.cfg).__name__}.")
-        _check_int("order", self.cfg.order, 1)
-        if not self.cfg.temperature > 0:
-            raise ValueError(f"temperature muss positiv sein, nicht {self.cfg.temperature!r}.")
+        check_instance("config", self.cfg, NGramConfig, "eine NGramConfig")
         self.counts: dict[str, Counter] | None = None
 
     def fit(self, text: str) -> CharNGramLM:
@@ -161,8 +151,7 @@ class CharNGramLM:
 
     def partial_fit(self, text: str) -> CharNGramLM:
         """Zählt die Zeichenfolgen von ``text`` zu den bisherigen Zählungen hinzu."""
-        if not isinstance(text, str):
-            raise TypeError(f"text muss ein str sein, nicht {type(text).__name__}.")
+        text = check_str("text", text)
         if len(text) <= self.cfg.order:
             raise ValueError(f"Der Text ist zu kurz für order={self.cfg.order}.")
         counts = self.counts if self.counts is not None else {}
@@ -181,6 +170,7 @@ class CharNGramLM:
     def next_distribution(self, context: str) -> tuple[list[str], np.ndarray]:
         """Zeichen und Wahrscheinlichkeiten (bei Temperatur 1) nach ``context``."""
         self._check_fitted()
+        context = check_str("context", context, allow_empty=True)
         for k in range(min(self.cfg.order, len(context)), -1, -1):
             seen = self.counts.get(context[len(context) - k:] if k else "")
             if seen:
@@ -195,9 +185,9 @@ class CharNGramLM:
         Gibt den erzeugten Text (ohne Prompt) und für jedes Zeichen die
         Wahrscheinlichkeit zurück, die das Modell ihm gegeben hat.
         """
-        if not isinstance(prompt, str):
-            raise TypeError("prompt muss ein str sein.")
-        n_chars = _check_int("n_chars", n_chars, 1)
+        prompt = check_str("prompt", prompt, allow_empty=True)
+        n_chars = check_int("n_chars", n_chars, minimum=1)
+        seed = check_int("seed", seed, minimum=0)
         rng = np.random.default_rng(seed)
         text, probs = prompt, []
         for _ in range(n_chars):
@@ -216,6 +206,8 @@ class CharNGramLM:
         damit der Wert endlich bleibt.
         """
         self._check_fitted()
+        text = check_str("text", text, allow_empty=True)
+        prompt = check_str("prompt", prompt, allow_empty=True)
         total, context = 0.0, prompt
         for ch in text:
             chars, p = self.next_distribution(context)
@@ -231,7 +223,10 @@ def exposure_rank(lm: CharNGramLM, prefix: str, secret: str, candidates) -> int:
     wahrscheinlicher als jede Alternative – es hat es auswendig gelernt
     (Idee nach Carlini et al. 2019).
     """
-    candidates = list(candidates)
+    check_instance("lm", lm, CharNGramLM, "ein CharNGramLM")
+    prefix = check_str("prefix", prefix, allow_empty=True)
+    secret = check_str("secret", secret)
+    candidates = check_str_list("candidates", candidates, min_len=0)
     if secret not in candidates:
         candidates.append(secret)
     if len(candidates) < 2:
@@ -260,11 +255,17 @@ def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, 
     from sklearn.feature_extraction.text import HashingVectorizer
     from sklearn.linear_model import SGDClassifier
 
-    batch_size = _check_int("batch_size", batch_size, 1)
-    base_epochs = _check_int("base_epochs", base_epochs, 1)
-    base_labels, eval_labels = list(base_labels), list(eval_labels)
-    if len(base_texts) != len(base_labels) or len(eval_texts) != len(eval_labels):
-        raise ValueError("Texte und Labels müssen gleich lang sein.")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    base_epochs = check_int("base_epochs", base_epochs, minimum=1)
+    seed = check_int("seed", seed, minimum=0)
+    base_texts = check_str_list("base_texts", base_texts)
+    eval_texts = check_str_list("eval_texts", eval_texts)
+    base_labels = check_str_list("base_labels", base_labels)
+    eval_labels = check_str_list("eval_labels", eval_labels)
+    check_same_length(base_texts=base_texts, base_labels=base_labels)
+    check_same_length(eval_texts=eval_texts, eval_labels=eval_labels)
+    if accept is not None:
+        check_callable("accept", accept)
     stream = list(stream)
     classes = sorted(set(base_labels))
     unknown = {label for _, label in stream} - set(classes)
@@ -301,8 +302,7 @@ def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, 
 def confident_disagreement_filter(threshold: float = 0.9):
     """Moderationsregel für ``feedback_learning``: verwirft eine Rückmeldung, wenn
     das aktuelle Modell mit mindestens ``threshold`` Sicherheit anderer Meinung ist."""
-    if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold muss in (0, 1) liegen, nicht {threshold!r}.")
+    threshold = check_probability("threshold", threshold, open_min=True, open_max=True)
 
     def accept(model, X_new, labels):
         proba = model.predict_proba(X_new)

@@ -2,11 +2,11 @@
 
 Der Weg von Rohdaten bis zum überwachten Modell im Betrieb:
 
-1. ``make_raw_records`` – Rohdaten aus zwei Werken, wie sie in der Praxis
-   ankommen: mit Duplikaten, °F statt °C, uneinheitlichen Typangaben,
-   Lücken und Sensorfehlern (alles **synthetisch**, aus :mod:`kibuch.chapters.ch06_maintenance`),
-2. ``clean_records`` – Bereinigung mit Protokoll,
-3. ``cohens_kappa`` – Übereinstimmung zweier Annotatoren beim Labeling,
+1. ``clean_records`` – Bereinigung der Rohdaten mit Protokoll (die synthetischen Rohdaten
+   mit Duplikaten, °F statt °C, uneinheitlichen Typangaben, Lücken und Sensorfehlern
+   erzeugt :mod:`kibuch.data.synthetic.raw_records`),
+2. ``cohens_kappa`` – Übereinstimmung zweier Annotatoren beim Labeling,
+3. ``add_wear_features`` – Merkmale mit Fachwissen,
 4. ``save_model`` / ``predict_in_subprocess`` – Modell speichern und in einem
    eigenen Python-Prozess laden, wie ein Vorhersagedienst,
 5. ``population_stability_index`` / ``drift_report`` – Drift im Betrieb erkennen,
@@ -25,65 +25,45 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kibuch.chapters.ch06_maintenance import MaintenanceConfig, make_sensor_data
+from kibuch.core.checks import (
+    check_array,
+    check_callable,
+    check_choice,
+    check_float,
+    check_instance,
+    check_int,
+    check_path,
+    check_same_length,
+    check_str,
+    check_str_list,
+)
+from kibuch.data.synthetic.sensors import SENSORS
 
-#: Numerische Sensorspalten, die die Bereinigung und das Monitoring prüfen.
-SENSORS = ("temperatur", "vibration", "oeldruck", "drehzahl", "betriebsstunden")
+
+def _check_columns(name: str, frame: pd.DataFrame, columns) -> None:
+    """``frame`` ist ein DataFrame und enthält alle ``columns``."""
+    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
+    missing = sorted(set(columns) - set(frame.columns))
+    if missing:
+        raise ValueError(f"In {name} fehlen Spalten: {missing}.")
+
+
+def _check_labels(name: str, labels) -> np.ndarray:
+    """Ein Vektor von Labels (Zahlen oder Strings) ohne fehlende Werte."""
+    if labels is None or isinstance(labels, (str, bytes, dict, set)):
+        raise TypeError(f"{name} muss eine Liste von Labels sein, nicht {type(labels).__name__}.")
+    array = np.asarray(labels)
+    if array.ndim != 1 or len(array) == 0:
+        raise ValueError(f"{name} muss ein nicht leerer Vektor sein, hat die Form {array.shape}.")
+    if pd.isna(np.asarray(labels, dtype=object)).any():
+        raise ValueError(f"{name} enthält fehlende Labels (NaN oder None); "
+                         "vorher entfernen oder als eigenes Label benennen.")
+    return array
 
 
 # ---------------------------------------------------------------------------
-# 1. Rohdaten mit typischen Fehlern
+# 1. Bereinigung
 # ---------------------------------------------------------------------------
-
-@dataclass
-class RawDataConfig:
-    n_samples: int = 2000  # Messungen vor dem Einbau der Fehler
-    duplicate_share: float = 0.04  # Anteil doppelt übertragener Zeilen
-    fahrenheit_site: str = "Nord"  # dieses Werk liefert Temperaturen in °F
-    missing_share: float = 0.03  # Anteil fehlender Öldruckwerte
-    error_share: float = 0.01  # Anteil Sensorfehler (Vibration = 9999)
-
-    def __post_init__(self) -> None:
-        for name in ("duplicate_share", "missing_share", "error_share"):
-            value = getattr(self, name)
-            if not 0.0 <= value < 0.5:
-                raise ValueError(f"{name} muss in [0; 0,5) liegen, nicht {value!r}.")
-        if self.fahrenheit_site not in ("Nord", "Süd"):
-            raise ValueError(
-                f"fahrenheit_site muss 'Nord' oder 'Süd' sein, nicht {self.fahrenheit_site!r}."
-            )
-
-
-def make_raw_records(config: RawDataConfig | None = None, *, seed: int = 0) -> pd.DataFrame:
-    """Synthetische Rohdaten zweier Werke mit eingebauten Datenfehlern.
-
-    Spalten: ``messung_id``, ``werk``, die Sensorspalten, ``typ`` (uneinheitlich
-    geschrieben) und ``ausfall_7t``.
-    """
-    cfg = config if config is not None else RawDataConfig()
-    if not isinstance(cfg, RawDataConfig):
-        raise TypeError(f"config muss eine RawDataConfig sein, nicht {type(cfg).__name__}.")
-    rng = np.random.default_rng(seed)
-    clean = make_sensor_data(MaintenanceConfig(n_samples=cfg.n_samples), seed=seed)
-    raw = clean.drop(columns=["verschleiss", "p_wahr"])
-    raw.insert(0, "messung_id", np.arange(len(raw)))
-    raw.insert(1, "werk", rng.choice(["Nord", "Süd"], size=len(raw)))
-    n = len(raw)
-    # °F im einen Werk: F = C · 9/5 + 32
-    site = raw["werk"] == cfg.fahrenheit_site
-    raw.loc[site, "temperatur"] = raw.loc[site, "temperatur"] * 9 / 5 + 32
-    # Uneinheitliche Schreibweisen der Maschinentypen
-    spellings = {"A": ["A", "a", "Typ A", " A"], "B": ["B", "b", "Typ B"],
-                 "C": ["C", "Typ C", "c "]}
-    raw["typ"] = [rng.choice(spellings[t]) for t in raw["typ"]]
-    # Lücken und Sensorfehler
-    raw.loc[rng.uniform(size=n) < cfg.missing_share, "oeldruck"] = np.nan
-    raw.loc[rng.uniform(size=n) < cfg.error_share, "vibration"] = 9999.0
-    # Doppelt übertragene Zeilen ans Ende hängen und alles mischen
-    dups = raw.sample(frac=cfg.duplicate_share, random_state=seed)
-    raw = pd.concat([raw, dups]).sample(frac=1.0, random_state=seed + 1)
-    return raw.reset_index(drop=True)
-
 
 def clean_records(raw: pd.DataFrame, *, fahrenheit_site: str = "Nord",
                   max_vibration: float = 50.0) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -94,11 +74,10 @@ def clean_records(raw: pd.DataFrame, *, fahrenheit_site: str = "Nord",
     Vibrationswerte und füllt fehlende Öldrücke mit dem Median des Typs.
     Gibt die saubere Tabelle und ein Protokoll (Schritt → Anzahl Zeilen) zurück.
     """
-    if not isinstance(raw, pd.DataFrame):
-        raise TypeError(f"raw muss ein DataFrame sein, nicht {type(raw).__name__}.")
-    missing = {"messung_id", "werk", "typ", *SENSORS} - set(raw.columns)
-    if missing:
-        raise ValueError(f"Es fehlen Spalten: {sorted(missing)}.")
+    _check_columns("raw", raw, ["messung_id", "werk", "typ", *SENSORS])
+    fahrenheit_site = check_choice("fahrenheit_site", fahrenheit_site,
+                                   sorted(raw["werk"].dropna().unique()))
+    max_vibration = check_float("max_vibration", max_vibration, 0, open_min=True)
     log: dict[str, int] = {"Rohzeilen": len(raw)}
     data = raw.drop_duplicates(subset="messung_id").copy()
     log["Duplikate entfernt"] = len(raw) - len(data)
@@ -131,13 +110,8 @@ def cohens_kappa(a, b) -> float:
     ``p_o`` ist der Anteil gleicher Labels, ``p_e`` die Übereinstimmung, die man
     bei zufälligem Labeln mit denselben Häufigkeiten erwarten würde.
     """
-    a, b = np.asarray(a), np.asarray(b)
-    if a.ndim != 1 or a.shape != b.shape:
-        raise ValueError(
-            f"a und b müssen gleich lange Vektoren sein, Formen {a.shape} und {b.shape}."
-        )
-    if len(a) == 0:
-        raise ValueError("Es braucht mindestens ein gelabeltes Beispiel.")
+    a, b = _check_labels("a", a), _check_labels("b", b)
+    check_same_length(a=a, b=b)
     labels = np.union1d(a, b)
     p_o = np.mean(a == b)
     p_e = sum(np.mean(a == lab) * np.mean(b == lab) for lab in labels)
@@ -159,11 +133,7 @@ def add_wear_features(frame: pd.DataFrame) -> pd.DataFrame:
     Liegt in einem Modul statt im Notebook, damit ein gespeichertes Modell, das diese
     Funktion in seiner Pipeline benutzt, auch in einem anderen Prozess ladbar ist.
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame muss ein DataFrame sein, nicht {type(frame).__name__}.")
-    missing = {"vibration", "betriebsstunden", "typ"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"Es fehlen Spalten: {sorted(missing)}.")
+    _check_columns("frame", frame, ["vibration", "betriebsstunden", "typ"])
     out = frame.copy()
     out["log_vibration"] = np.log1p(out["vibration"].clip(lower=0))
     out["stunden_typ_c"] = out["betriebsstunden"] * (out["typ"] == "C")
@@ -193,9 +163,8 @@ def save_model(model, path) -> Path:
     """
     import joblib
 
-    if not hasattr(model, "predict_proba"):
-        raise TypeError("model braucht eine Methode predict_proba.")
-    path = Path(path)
+    check_callable("model.predict_proba", getattr(model, "predict_proba", None))
+    path = check_path("path", path)
     if path.suffix != ".joblib":
         raise ValueError(f"Der Dateiname soll auf .joblib enden, nicht {path.name!r}.")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,11 +178,13 @@ def predict_in_subprocess(path, rows: pd.DataFrame, *, timeout: float = 120.0) -
     Die Daten gehen als JSON über die Standardeingabe hinein, die Antwort kommt
     als JSON zurück – so wie bei einem kleinen Vorhersagedienst.
     """
-    path = Path(path)
+    path = check_path("path", path)
     if not path.is_file():
         raise FileNotFoundError(f"Modelldatei {path} gibt es nicht.")
-    if not isinstance(rows, pd.DataFrame) or rows.empty:
-        raise ValueError("rows muss ein nicht leerer DataFrame sein.")
+    check_instance("rows", rows, pd.DataFrame, "ein pandas.DataFrame")
+    if rows.empty:
+        raise ValueError("rows muss mindestens eine Zeile enthalten.")
+    timeout = check_float("timeout", timeout, 0, open_min=True)
     result = subprocess.run(
         [sys.executable, "-c", _SERVE_SCRIPT, str(path)],
         input=rows.to_json(orient="split"), capture_output=True, text=True, timeout=timeout,
@@ -234,14 +205,9 @@ def population_stability_index(expected, actual, n_bins: int = 10) -> float:
     über die Klassenanteile e (Referenz) und a (aktuell). Faustregel aus der
     Kreditrisikopraxis: < 0,1 stabil, 0,1–0,25 beobachten, > 0,25 deutliche Drift.
     """
-    e = np.asarray(expected, dtype=float)
-    a = np.asarray(actual, dtype=float)
-    if e.ndim != 1 or a.ndim != 1 or len(e) < 2 or len(a) < 2:
-        raise ValueError("expected und actual müssen Vektoren mit mindestens zwei Werten sein.")
-    if np.isnan(e).any() or np.isnan(a).any():
-        raise ValueError("expected und actual dürfen keine NaN enthalten.")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 2:
-        raise ValueError(f"n_bins muss eine ganze Zahl ≥ 2 sein, nicht {n_bins!r}.")
+    e = check_array("expected", expected, ndim=1, min_len=2)
+    a = check_array("actual", actual, ndim=1, min_len=2)
+    n_bins = check_int("n_bins", n_bins, minimum=2)
     inner = np.unique(np.quantile(e, np.linspace(0, 1, n_bins + 1)[1:-1]))
     n_classes = len(inner) + 1
     e_share = np.bincount(np.searchsorted(inner, e, side="right"), minlength=n_classes) / len(e)
@@ -261,11 +227,10 @@ def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, window: str,
     """
     from scipy.stats import ks_2samp
 
-    if window not in current.columns:
-        raise ValueError(f"Spalte {window!r} fehlt in current.")
-    missing = (set(columns) - set(reference.columns)) | (set(columns) - set(current.columns))
-    if missing:
-        raise ValueError(f"Es fehlen Spalten: {sorted(missing)}.")
+    columns = check_str_list("columns", columns)
+    window = check_str("window", window)
+    _check_columns("reference", reference, columns)
+    _check_columns("current", current, [window, *columns])
     rows = []
     for key, part in current.groupby(window, sort=True):
         for col in columns:
@@ -293,20 +258,16 @@ class CostAssumptions:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"{f.name} muss eine Zahl ≥ 0 sein, nicht {value!r}.")
-        if self.double_label_share > 1:
-            raise ValueError("double_label_share darf höchstens 1 sein.")
+            check_float(f.name, getattr(self, f.name), minimum=0)
+        check_int("labeling_items", self.labeling_items, minimum=0)
+        check_float("double_label_share", self.double_label_share, 0, 1)
 
 
 def project_costs(assumptions: CostAssumptions | None = None, *, years: int = 1) -> pd.DataFrame:
     """Kosten je Posten (Euro) für Aufbau und ``years`` Jahre Betrieb."""
     a = assumptions if assumptions is not None else CostAssumptions()
-    if not isinstance(a, CostAssumptions):
-        raise TypeError("assumptions muss eine CostAssumptions sein.")
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise ValueError(f"years muss eine ganze Zahl ≥ 1 sein, nicht {years!r}.")
+    check_instance("assumptions", a, CostAssumptions, "eine CostAssumptions")
+    years = check_int("years", years, minimum=1)
     label_hours = a.labeling_items * (1 + a.double_label_share) * a.labeling_seconds / 3600
     items = [
         ("Projektteam (Aufbau)", a.team_days * a.day_rate_eur),

@@ -11,17 +11,23 @@ from __future__ import annotations
 import math
 from numbers import Real
 
+from kibuch.core.checks import check_bool, check_float, check_int
+
 # Schmales geschütztes Leerzeichen zwischen Zahl und Einheit wie in „74,2 %“.
 NBSP = "\u202f"
 
+#: Mehr Nachkommastellen ergeben im Buch keinen Sinn (und riesige Strings).
+MAX_DIGITS = 20
+
 
 def de(x: Real, digits: int = 2, *, thousands: bool = True) -> str:
-    """Formatiert eine Zahl mit Dezimalkomma und (optional) Tausenderpunkt."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"Zahl erwartet, nicht {type(x).__name__}.")
-    if not isinstance(digits, int) or digits < 0:
-        raise ValueError(f"digits muss eine ganze Zahl ≥ 0 sein, nicht {digits!r}.")
-    x = float(x)
+    """Formatiert eine Zahl mit Dezimalkomma und (optional) Tausenderpunkt.
+
+    NaN wird zu „k. A.“, ±inf zu „∞“ bzw. „−∞“; ``digits`` liegt zwischen 0 und 20.
+    """
+    x = check_float("x", x, finite=False, allow_nan=True)
+    digits = check_int("digits", digits, minimum=0, maximum=MAX_DIGITS)
+    thousands = check_bool("thousands", thousands)
     if math.isnan(x):
         return "k. A."
     if math.isinf(x):
@@ -34,4 +40,5 @@ def de(x: Real, digits: int = 2, *, thousands: bool = True) -> str:
 
 def pct(x: Real, digits: int = 1) -> str:
     """Anteil (0…1) als Prozentangabe, z. B. ``pct(0.05)`` → ``'5,0 %'``."""
-    return f"{de(float(x) * 100, digits)}{NBSP}%"
+    x = check_float("x", x, finite=False, allow_nan=True)
+    return f"{de(x * 100, digits)}{NBSP}%"

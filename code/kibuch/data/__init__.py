@@ -7,8 +7,9 @@
 >>> print(data.info("titanic"))       # Datenblatt: Quelle, Lizenz, Größe, Spalten
 
 Schemata (Spalten und dtypes) stehen in den Docstrings von
-:mod:`kibuch.data.tabular`, :mod:`kibuch.data.images` und :mod:`kibuch.data.text`
-sowie in ``data.info(name).columns``.
+:mod:`kibuch.data.tabular`, :mod:`kibuch.data.images`, :mod:`kibuch.data.text` und
+:mod:`kibuch.data.facts` (belegte Kennzahlen, ``data.load("fakten")``) sowie in
+``data.info(name).columns``.
 
 Fehler: unbekannter Name → :class:`UnknownDatasetError` (``KeyError`` und
 ``ValueError``) mit Liste der Namen; unbekannte Option oder ungültiger Wert →
@@ -17,7 +18,7 @@ Cache und nicht ladbar → :class:`DatasetUnavailable` (``RuntimeError``) mit
 Anleitung. Der Import dieses Pakets liest keine Datei und lädt nichts herunter.
 """
 
-from kibuch.data import images, tabular, text  # noqa: F401  (registrieren die Datensätze)
+from kibuch.data import facts, images, tabular, text  # noqa: F401  (registrieren die Datensätze)
 from kibuch.data.checksums import ChecksumError
 from kibuch.data.images import IDXFormatError, download_mnist, load_digits_or_mnist, read_idx
 from kibuch.data.registry import (

@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kibuch.core.checks import check_str_list
 from kibuch.data import DatasetUnavailable, download_mnist, info, names
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Führt die Kommandozeile aus; ``argv`` ist eine Liste von Strings (None = sys.argv)."""
+    if argv is not None:
+        argv = check_str_list("argv", argv, min_len=0, allow_empty_items=True)
     parser = argparse.ArgumentParser(prog="python -m kibuch.data", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     dl = sub.add_parser("download", help="Datensatz in den Cache laden (nur 'mnist')")

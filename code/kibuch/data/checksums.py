@@ -11,7 +11,10 @@ still veränderten Ergebnissen im Buch.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
+
+from kibuch.core.checks import KibuchError, check_int, check_path, check_str
 
 #: Erwartete SHA-256 der eingebetteten Dateien aus fremden Paketen.
 #: Schlüssel: (Paket, relativer Pfad im Paket). Die Werte gelten für
@@ -32,12 +35,31 @@ PACKAGE_FILES: dict[tuple[str, str], str] = {
 }
 
 
-class ChecksumError(RuntimeError):
+#: Größter erlaubter Leseblock (1 GiB); größere Blöcke sparen nichts und kosten Speicher.
+MAX_CHUNK = 1 << 30
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+class ChecksumError(KibuchError, RuntimeError):
     """Eine Datei hat nicht die erwartete SHA-256-Prüfsumme (beschädigt, abgeschnitten, anders)."""
 
 
+class UnknownChecksumError(KibuchError, KeyError):
+    """Für eine Paketdatei ist keine Prüfsumme hinterlegt (ist zugleich ``KeyError``)."""
+
+    def __str__(self) -> str:  # KeyError setzt sonst Anführungszeichen um die Meldung
+        return str(self.args[0]) if self.args else ""
+
+
 def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
-    """SHA-256 einer Datei als Hex-String (liest in Blöcken, auch große Dateien)."""
+    """SHA-256 einer Datei als Hex-String (liest in Blöcken, auch große Dateien).
+
+    ``chunk_size`` (Bytes je Leseblock) liegt zwischen 1 und 1 GiB; 0 wäre die
+    Prüfsumme einer leeren Datei und damit still falsch.
+    """
+    path = check_path("path", path)
+    chunk_size = check_int("chunk_size", chunk_size, minimum=1, maximum=MAX_CHUNK)
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(chunk_size):
@@ -52,10 +74,12 @@ def verify_file(path: str | Path, expected: str, *, what: str = "", hint: str = 
     mit erwarteter und tatsächlicher Prüfsumme, wenn der Inhalt abweicht.
     ``what`` benennt die Datei in der Meldung, ``hint`` ergänzt einen Rat.
     """
-    path = Path(path)
-    expected = expected.strip().lower()
-    if len(expected) != 64 or any(c not in "0123456789abcdef" for c in expected):
-        raise ValueError(f"Keine gültige SHA-256 (64 Hex-Zeichen): {expected!r}.")
+    path = check_path("path", path)
+    expected = check_str("expected", expected).strip().lower()
+    what = check_str("what", what, allow_empty=True)
+    hint = check_str("hint", hint, allow_empty=True)
+    if not _HEX64.fullmatch(expected):
+        raise ValueError(f"expected ist keine gültige SHA-256 (64 Hex-Zeichen): {expected!r}.")
     label = what or path.name
     if not path.is_file():
         raise FileNotFoundError(f"Datei für {label} fehlt: {path}")
@@ -74,9 +98,13 @@ def package_file(package: str, relpath: str) -> Path:
     """Pfad einer eingebetteten Datei eines installierten Pakets, geprüft per SHA-256."""
     import importlib.util
 
-    key = (package, relpath)
+    key = (check_str("package", package), check_str("relpath", relpath))
     if key not in PACKAGE_FILES:
-        raise KeyError(f"Für {package}/{relpath} ist keine Prüfsumme hinterlegt.")
+        known = ", ".join(f"{p}/{r}" for p, r in PACKAGE_FILES)
+        raise UnknownChecksumError(
+            f"Für {package}/{relpath} ist keine Prüfsumme hinterlegt (package={package!r}, "
+            f"relpath={relpath!r}). Bekannt sind: {known}."
+        )
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
@@ -108,11 +136,14 @@ def _version(package: str) -> str:
 
 def read_sha256_file(path: str | Path) -> str:
     """Liest eine Prüfsummendatei im Format von ``sha256sum`` (``<hex>  <name>``)."""
-    path = Path(path)
+    path = check_path("path", path)
     if not path.is_file():
         raise FileNotFoundError(f"Prüfsummendatei fehlt: {path}")
-    text = path.read_text(encoding="utf-8").strip()
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise ChecksumError(f"Prüfsummendatei {path} ist kein UTF-8-Text.") from None
     token = text.split()[0].lower() if text else ""
-    if len(token) != 64 or any(c not in "0123456789abcdef" for c in token):
+    if not _HEX64.fullmatch(token):
         raise ChecksumError(f"Prüfsummendatei {path} enthält keine gültige SHA-256: {text!r}.")
     return token

@@ -33,6 +33,16 @@ from pathlib import Path
 import numpy as np
 
 from kibuch.core.cache import cache_dir
+from kibuch.core.checks import (
+    KibuchError,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_path,
+    check_str,
+    check_str_list,
+)
 from kibuch.core.offline import offline
 from kibuch.data.checksums import ChecksumError, package_file, sha256_file, verify_file
 from kibuch.data.registry import Column, DatasetUnavailable, Datasheet, Option, register
@@ -50,7 +60,7 @@ IDX_DTYPES: dict[int, np.dtype] = {
 }
 
 
-class IDXFormatError(ValueError):
+class IDXFormatError(KibuchError, ValueError):
     """Eine Datei ist kein gültiges IDX (falsche Magic Number, Länge oder Form)."""
 
 
@@ -61,8 +71,14 @@ def parse_idx(data: bytes, *, name: str = "IDX-Daten") -> np.ndarray:
     Dimensionen ``d``, dann ``d`` Größen als big-endian uint32, dann die Werte.
     Wirft :class:`IDXFormatError`, wenn Kopf oder Länge nicht stimmen.
     """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data muss bytes sein (Inhalt einer IDX-Datei), nicht "
+                        f"{type(data).__name__}.")
+    name = check_str("name", name)
+    data = bytes(data)
     if len(data) < 4:
-        raise IDXFormatError(f"{name}: nur {len(data)} Bytes, zu kurz für einen IDX-Kopf.")
+        raise IDXFormatError(f"{name}: data hat nur {len(data)} Bytes, zu kurz für einen "
+                             "IDX-Kopf.")
     if data[0] != 0 or data[1] != 0:
         raise IDXFormatError(
             f"{name}: ungültige Magic Number 0x{data[:4].hex()} (die ersten zwei Bytes "
@@ -92,7 +108,7 @@ def parse_idx(data: bytes, *, name: str = "IDX-Daten") -> np.ndarray:
 
 def read_idx(path: str | Path) -> np.ndarray:
     """Liest eine IDX-Datei, gzip-komprimiert (erkannt an den Bytes 1f 8b) oder roh."""
-    path = Path(path)
+    path = check_path("path", path)
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
@@ -159,7 +175,10 @@ def _digits_split() -> tuple[np.ndarray, np.ndarray]:
     {"split": Option(None, (None, "train", "test"), help="Teilmenge")},
 )
 def load_digits(split: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Ziffern 8 × 8: ``(X, y)`` mit X float32 (n, 8, 8) in [0, 1], y int64 0–9."""
+    """Ziffern 8 × 8: ``(X, y)`` mit X float32 (n, 8, 8) in [0, 1], y int64 0–9.
+
+    ``split`` wird wie bei ``load("digits", split=...)`` geprüft (None, "train", "test").
+    """
     X, y = _digits()
     if split is not None:
         idx = _digits_split()[0 if split == "train" else 1]
@@ -177,6 +196,17 @@ class RemoteFile:
     size: int  # Größe in Bytes
     sha256: str  # SHA-256 (wird geprüft)
     md5: str  # MD5 aus torchvision.datasets.MNIST.resources (nur zur Dokumentation)
+
+    def __post_init__(self) -> None:
+        check_str("filename", self.filename)
+        if "/" in self.filename or "\\" in self.filename or self.filename in (".", ".."):
+            raise ValueError(f"filename muss ein reiner Dateiname sein, nicht {self.filename!r}.")
+        check_int("size", self.size, minimum=0)
+        for name, length in (("sha256", 64), ("md5", 32)):
+            value = check_str(name, getattr(self, name))
+            if len(value) != length or any(c not in "0123456789abcdef" for c in value):
+                raise ValueError(f"{name} muss {length} kleine Hex-Zeichen haben, nicht "
+                                 f"{value!r}.")
 
 
 #: Die vier MNIST-Dateien. SHA-256 und Größen stimmen in vielen unabhängigen
@@ -273,13 +303,16 @@ def download_mnist(
     Bei gesetztem ``KIBUCH_OFFLINE``/``HF_HUB_OFFLINE`` wird nichts geladen,
     sondern ``DatasetUnavailable`` geworfen. Gibt den Ordner zurück.
     """
-    directory = Path(directory) if directory is not None else mnist_dir()
+    directory = check_path("directory", directory) if directory is not None else mnist_dir()
+    force = check_bool("force", force)
+    timeout = check_float("timeout", timeout, minimum=0.0, open_min=True, maximum=3600.0)
     if mirrors is None:
         env = os.environ.get(MIRROR_ENV, "").strip()
         mirrors = (env,) if env else MNIST_MIRRORS
-    if isinstance(mirrors, str) or not mirrors:
-        raise TypeError("mirrors muss ein nicht leeres Tupel von Basis-URLs sein.")
-    mirrors = tuple(m if m.endswith("/") else m + "/" for m in mirrors)
+    if isinstance(mirrors, str) or (isinstance(mirrors, (tuple, list)) and not mirrors):
+        raise TypeError("mirrors muss ein nicht leeres Tupel von Basis-URLs sein, nicht "
+                        f"{'ein einzelner String' if isinstance(mirrors, str) else 'leer'}.")
+    mirrors = tuple(m if m.endswith("/") else m + "/" for m in check_str_list("mirrors", mirrors))
     todo = [
         k
         for k, f in MNIST_FILES.items()
@@ -378,8 +411,7 @@ def _check_mnist_arrays(X: np.ndarray, y: np.ndarray, split: str) -> tuple[np.nd
 
 def _check_bool(name: str):
     def check(value) -> None:
-        if not isinstance(value, bool):
-            raise TypeError(f"Option {name!r} muss True oder False sein, nicht {value!r}.")
+        check_bool(name, value)
 
     return check
 
@@ -437,18 +469,15 @@ def load_digits_or_mnist(
     """
     import warnings
 
-    if split not in ("train", "test"):
-        raise ValueError(f"split muss 'train' oder 'test' sein, nicht {split!r}.")
-    if prefer not in ("mnist", "digits"):
-        raise ValueError(f"prefer muss 'mnist' oder 'digits' sein, nicht {prefer!r}.")
+    split = check_choice("split", split, ("train", "test"))
+    prefer = check_choice("prefer", prefer, ("mnist", "digits"))
+    warn = check_bool("warn", warn)
     if prefer == "mnist":
         try:
             X, y = load_mnist(split=split, download=False)
             return X, y, "mnist"
         except DatasetUnavailable as exc:
             first = str(exc).splitlines()[0]
-            if not isinstance(warn, bool):
-                raise TypeError(f"warn muss True oder False sein, nicht {warn!r}.") from None
             if warn:
                 warnings.warn(
                     f"MNIST nicht verfügbar ({first}); verwende stattdessen 'digits' (8 × 8).",

@@ -15,12 +15,22 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable
+import functools
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kibuch.core.checks import (
+    KibuchError,
+    _same_kind,
+    check_callable,
+    check_instance,
+    check_str,
+)
 
-class DatasetUnavailable(RuntimeError):
+
+class DatasetUnavailable(KibuchError, RuntimeError):
     """Ein Datensatz ist auf diesem Rechner nicht vorhanden und darf/kann nicht geladen werden.
 
     Die Meldung erklärt immer, wohin die Dateien gehören und wie man sie beschafft.
@@ -42,6 +52,11 @@ class Column:
     dtype: str  # pandas-/NumPy-dtype, z. B. "int64", "float32", "str", "datetime64[ns]"
     description: str  # Bedeutung und Wertebereich auf Deutsch
 
+    def __post_init__(self) -> None:
+        check_str("name", self.name)
+        check_str("dtype", self.dtype)
+        check_str("description", self.description, allow_empty=True)
+
 
 @dataclass(frozen=True)
 class Datasheet:
@@ -60,6 +75,18 @@ class Datasheet:
     columns: tuple[Column, ...] = ()  # Spalten bzw. Arrays mit dtype und Bedeutung
     options: dict[str, str] = field(default_factory=dict)  # Option -> Beschreibung
     returns: str = "pandas.DataFrame"  # Rückgabetyp von load()
+
+    def __post_init__(self) -> None:
+        for name in ("name", "title", "source", "license", "size", "citation", "collection",
+                     "returns"):
+            check_str(name, getattr(self, name))
+        check_instance("columns", self.columns, tuple, "ein Tupel von Column")
+        for i, column in enumerate(self.columns):
+            check_instance(f"columns[{i}]", column, Column)
+        check_instance("options", self.options, Mapping, "ein dict Option -> Beschreibung")
+        for key, text in self.options.items():
+            check_str("options (Schlüssel)", key)
+            check_str(f"options[{key!r}]", text, allow_empty=True)
 
     @property
     def dtypes(self) -> dict[str, str]:
@@ -99,6 +126,15 @@ class Option:
     check: Callable[[Any], None] | None = None  # wirft ValueError/TypeError bei ungültigem Wert
     help: str = ""  # Beschreibung fürs Datenblatt
 
+    def __post_init__(self) -> None:
+        if self.choices is not None:
+            check_instance("choices", self.choices, tuple, "ein Tupel erlaubter Werte oder None")
+            if not self.choices:
+                raise ValueError("choices darf nicht leer sein (None = beliebig).")
+        if self.check is not None:
+            check_callable("check", self.check)
+        check_str("help", self.help, allow_empty=True)
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -119,11 +155,33 @@ def register(
     können Größenangaben erst beim Aufruf von :func:`info` ermittelt werden).
     """
 
+    name = check_str("name", name)
+    check_callable("sheet", sheet)
+    options = dict(check_instance("options", options, (Mapping, type(None)), "ein dict oder None")
+                   or {})
+    for key, opt in options.items():
+        check_str("options (Schlüssel)", key)
+        check_instance(f"options[{key!r}]", opt, Option)
+
     def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        check_callable("func", func)
         if name in _REGISTRY:
             raise ValueError(f"Datensatz {name!r} ist bereits registriert.")
-        _REGISTRY[name] = _Entry(func, sheet, dict(options or {}))
-        return func
+        entry = _Entry(func, sheet, options)
+        _REGISTRY[name] = entry
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            # Direkter Aufruf (etwa load_digits(split="validation")): dieselben Prüfungen
+            # wie über load(name, ...), damit es keinen ungeprüften Seiteneingang gibt.
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as err:
+                raise TypeError(f"{func.__name__}: {err}") from None
+            return func(**_resolve_options(name, entry, bound.arguments))
+
+        return checked
 
     return deco
 
@@ -135,12 +193,14 @@ def names() -> list[str]:
 
 def _entry(name: Any) -> _Entry:
     if not isinstance(name, str):
-        raise TypeError(f"Der Datensatzname muss ein str sein, nicht {type(name).__name__}.")
+        raise TypeError(f"name (der Datensatzname) muss ein str sein, nicht "
+                        f"{type(name).__name__}.")
     if name not in _REGISTRY:
         close = difflib.get_close_matches(name, _REGISTRY, n=1)
         hint = f" Meinten Sie {close[0]!r}?" if close else ""
         raise UnknownDatasetError(
-            f"Unbekannter Datensatz {name!r}.{hint} Verfügbar sind: {', '.join(names())}."
+            f"Unbekannter Datensatz {name!r} für name.{hint} Verfügbar sind: "
+            f"{', '.join(names())}."
         )
     return _REGISTRY[name]
 
@@ -155,15 +215,32 @@ def _resolve_options(name: str, entry: _Entry, options: dict[str, Any]) -> dict[
     resolved = {}
     for key, opt in entry.options.items():
         value = options.get(key, opt.default)
-        if opt.choices is not None and value not in opt.choices:
-            shown = ", ".join(repr(c) for c in opt.choices)
-            raise ValueError(
-                f"Ungültiger Wert {value!r} für Option {key!r} von {name!r}. Erlaubt: {shown}."
-            )
+        if opt.choices is not None:
+            value = _choose(name, key, value, opt.choices)
         if opt.check is not None:
             opt.check(value)
         resolved[key] = value
     return resolved
+
+
+def _choose(name: str, key: str, value: Any, choices: tuple) -> Any:
+    """Der passende Eintrag aus ``choices`` (Typ und Wert), sonst ein klarer Fehler."""
+    for choice in choices:
+        if _same_kind(value, choice):
+            try:
+                if bool(value == choice):
+                    return choice
+            except (TypeError, ValueError):  # Arrays o. Ä.: kein eindeutiger Vergleich
+                pass
+    shown = ", ".join(repr(c) for c in choices)
+    hint = ""
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1)
+        hint = f" Meinten Sie {close[0]!r}?" if close else ""
+    message = f"Ungültiger Wert {value!r} für Option {key!r} von {name!r}. Erlaubt: {shown}.{hint}"
+    if not any(_same_kind(value, c) for c in choices):
+        raise TypeError(message)
+    raise ValueError(message)
 
 
 def load(name: str, **options: Any) -> Any:

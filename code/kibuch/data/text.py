@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kibuch.core.checks import KibuchError, check_bool, check_path, check_str, check_str_list
 from kibuch.data.checksums import ChecksumError, read_sha256_file, verify_file
 from kibuch.data.registry import Column, Datasheet, Option, register
 
@@ -39,6 +41,10 @@ REVIEW_SPLITS = ("train", "validation", "test")
 CORPUS_DIR = RESOURCES / "corpus_de"
 
 
+class ManifestError(KibuchError, ValueError):
+    """``manifest.json`` des Korpus ist kein gültiges JSON oder hat ein falsches Schema."""
+
+
 # ------------------------------------------------------------------------ reviews_de
 
 def read_reviews(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
@@ -48,7 +54,7 @@ def read_reviews(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
     und ``ValueError`` bei falschem Schema. Gibt die Spalten in der Reihenfolge
     ``text, label, domain, split`` als str zurück.
     """
-    csv_path, sha_path = Path(csv_path), Path(sha_path)
+    csv_path, sha_path = check_path("csv_path", csv_path), check_path("sha_path", sha_path)
     if not csv_path.is_file():
         raise FileNotFoundError(f"Review-Korpus fehlt: {csv_path}")
     verify_file(csv_path, read_sha256_file(sha_path), what="reviews_de.csv",
@@ -125,7 +131,10 @@ def _reviews_sheet() -> Datasheet:
     {"split": Option(None, (None, *REVIEW_SPLITS), help="Teilmenge (None = alle)")},
 )
 def load_reviews_de(split: str | None = None) -> pd.DataFrame:
-    """Review-Korpus: Spalten ``text, label, domain, split`` (alle str)."""
+    """Review-Korpus: Spalten ``text, label, domain, split`` (alle str).
+
+    ``split`` wird wie bei ``load("reviews_de", split=...)`` geprüft.
+    """
     frame = _reviews()
     if split is not None:
         frame = frame[frame["split"] == split].reset_index(drop=True)
@@ -170,6 +179,7 @@ def markdown_prose(source: str) -> str:
     erhalten. Absätze werden zu je einer Zeile zusammengefügt und durch Leerzeilen
     getrennt.
     """
+    source = check_str("source", source, allow_empty=True)
     text = _COMMENT.sub("", source)
     lines = text.splitlines()
     if lines and lines[0].strip() == "---":  # YAML-Kopf (jupytext)
@@ -289,16 +299,40 @@ def _book_documents(root: Path | None) -> list[tuple[str, str]]:
     return docs
 
 
+_MANIFEST_FIELDS = ("file", "source", "title", "author", "license", "origin", "sha256")
+
+
 def _manifest() -> list[dict]:
+    """Einträge von ``manifest.json``; ein kaputtes Manifest ist ein :class:`ManifestError`."""
     path = CORPUS_DIR / "manifest.json"
     if not path.is_file():
         return []
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    required = {"file", "source", "title", "author", "license", "origin", "sha256"}
-    for entry in entries:
-        missing = required - set(entry)
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ManifestError(f"{path} ist kein UTF-8-Text ({err.reason}).") from None
+    except json.JSONDecodeError as err:
+        raise ManifestError(
+            f"{path} ist kein gültiges JSON (Zeile {err.lineno}, Spalte {err.colno}: "
+            f"{err.msg}). Ist die Datei beschädigt oder abgeschnitten?"
+        ) from None
+    if not isinstance(entries, list):
+        raise ManifestError(f"{path}: erwartet wird eine JSON-Liste von Einträgen, "
+                            f"gefunden {type(entries).__name__}.")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ManifestError(f"{path}: Eintrag {i} ist kein JSON-Objekt.")
+        missing = sorted(set(_MANIFEST_FIELDS) - set(entry))
         if missing:
-            raise ValueError(f"manifest.json: Eintrag {entry.get('file')!r} ohne {missing}.")
+            raise ManifestError(f"{path}: Eintrag {entry.get('file')!r} ohne {missing}.")
+        bad = [k for k in _MANIFEST_FIELDS if not isinstance(entry[k], str) or not entry[k]]
+        if bad:
+            raise ManifestError(f"{path}: Eintrag {entry.get('file')!r} hat leere oder "
+                                f"nicht-Text-Felder {bad}.")
+        name = entry["file"]
+        if Path(name).name != name or name in (".", ".."):
+            raise ManifestError(f"{path}: 'file' muss ein Dateiname im Ordner sein, "
+                                f"nicht {name!r}.")
     return entries
 
 
@@ -351,17 +385,19 @@ def _check_sources(value) -> None:
         return
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, (list, tuple, set, frozenset)) or not value:
+    if isinstance(value, (list, tuple)) and not value:
         raise TypeError("sources muss None, ein Name oder eine nicht leere Liste von Namen sein.")
-    known = set(_KNOWN_SOURCES) | {e["source"] for e in _manifest()}
-    bad = sorted(set(value) - known)
+    value = check_str_list("sources", value)
+    known = sorted(set(_KNOWN_SOURCES) | {e["source"] for e in _manifest()})
+    bad = sorted(set(value) - set(known))
     if bad:
-        raise ValueError(f"Unbekannte Quelle(n) {bad}; verfügbar: {sorted(known)}.")
+        close = difflib.get_close_matches(bad[0], known, n=1)
+        hint = f" Meinten Sie {close[0]!r}?" if close else ""
+        raise ValueError(f"Unbekannte Quelle(n) {bad} in sources; verfügbar: {known}.{hint}")
 
 
 def _check_bool(value) -> None:
-    if not isinstance(value, bool):
-        raise TypeError(f"as_text muss True oder False sein, nicht {value!r}.")
+    check_bool("as_text", value)
 
 
 _KNOWN_SOURCES = ("buch", "reviews_de")

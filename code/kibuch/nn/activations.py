@@ -13,20 +13,29 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kibuch.core.checks import check_array, check_choice, check_float, check_int
+
+
+def _values(z) -> np.ndarray:
+    """``z`` als float-Array derselben Form (Skalar, Liste oder Array); keine Texte, kein NaN."""
+    if np.ndim(z) == 0:  # ein einzelner Wert
+        return np.asarray(check_float("z", z.item() if isinstance(z, np.ndarray) else z))
+    return check_array("z", z, min_len=0)
+
 
 def step(z):
     """Stufe (Heaviside): 1, wenn z ≥ 0, sonst 0 – das Neuron von McCulloch und Pitts."""
-    return (np.asarray(z) >= 0).astype(float)
+    return (_values(z) >= 0).astype(float)
 
 
 def step_grad(z):
     """Ableitung der Stufe: überall 0 (bei 0 eigentlich undefiniert)."""
-    return np.zeros_like(np.asarray(z, dtype=float))
+    return np.zeros_like(_values(z))
 
 
 def sigmoid(z):
     """Logistische Funktion σ(z) = 1 / (1 + e^(−z)), Werte in (0, 1); numerisch stabil."""
-    z = np.asarray(z, dtype=float)
+    z = _values(z)
     ez = np.exp(-np.abs(z))  # nie größer als 1, also kein Überlauf
     return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
 
@@ -39,32 +48,32 @@ def sigmoid_grad(z):
 
 def tanh(z):
     """Tangens hyperbolicus, Werte in (−1, 1)."""
-    return np.tanh(np.asarray(z, dtype=float))
+    return np.tanh(_values(z))
 
 
 def tanh_grad(z):
     """tanh'(z) = 1 − tanh²(z)."""
-    return 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2
+    return 1.0 - np.tanh(_values(z)) ** 2
 
 
 def relu(z):
     """Rectified Linear Unit: max(0, z)."""
-    return np.maximum(0.0, np.asarray(z, dtype=float))
+    return np.maximum(0.0, _values(z))
 
 
 def relu_grad(z):
     """ReLU'(z) = 1 für z > 0, sonst 0 (bei 0 per Konvention 0, wie in PyTorch)."""
-    return (np.asarray(z) > 0).astype(float)
+    return (_values(z) > 0).astype(float)
 
 
 def identity(z):
     """Identität f(z) = z – für Ausgabeneuronen bei Regression."""
-    return np.asarray(z, dtype=float)
+    return _values(z)
 
 
 def identity_grad(z):
     """Ableitung der Identität: überall 1."""
-    return np.ones_like(np.asarray(z, dtype=float))
+    return np.ones_like(_values(z))
 
 
 #: Name → (Funktion, Ableitung)
@@ -79,14 +88,13 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 
 def get_activation(name: str) -> tuple[Callable, Callable]:
     """Liefert ``(f, f')`` zum Namen, z. B. ``get_activation("relu")``."""
-    if name not in ACTIVATIONS:
-        raise ValueError(f"Unbekannte Aktivierung {name!r}; erlaubt: {', '.join(ACTIVATIONS)}.")
-    return ACTIVATIONS[name]
+    return ACTIVATIONS[check_choice("name", name, ACTIVATIONS)]
 
 
 def softmax(z, axis: int = -1):
     """Softmax entlang ``axis``: e^(z_k) / Σ_j e^(z_j); Zeilen summieren sich zu 1."""
-    z = np.asarray(z, dtype=float)
+    z = check_array("z", z)
+    axis = check_int("axis", axis, minimum=-z.ndim, maximum=z.ndim - 1)
     z = z - z.max(axis=axis, keepdims=True)  # verschiebt nur, ändert das Ergebnis nicht
     ez = np.exp(z)
     return ez / ez.sum(axis=axis, keepdims=True)

@@ -9,7 +9,8 @@ Hub-Namen wie ``"sentence-transformers/all-MiniLM-L6-v2"`` an; ohne Netz
 - ``mask_tokens``: Eingaben und Ziele für Masked Language Modelling (BERT-Schema 80/10/10).
 - ``make_nsp_pairs``: Satzpaare für Next Sentence Prediction.
 - ``sentence_embeddings`` / ``attention_maps``: Blick in den vortrainierten Encoder.
-- ``fine_tune``: Klassifikationskopf auf den Encoder setzen und mit Texten feintunen.
+- ``fine_tune``: Klassifikationskopf auf den Encoder setzen und mit Texten feintunen
+  (mit der gemeinsamen Trainingsschleife :func:`kibuch.training.loop.fit`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,17 @@ import contextlib
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from kibuch.core.checks import (
+    check_bool,
+    check_instance,
+    check_int,
+    check_probability,
+    check_same_length,
+    check_str,
+    check_str_list,
+)
 from kibuch.core.offline import offline
 from kibuch.text.tokens import (
     load_encoder_tokenizer,
@@ -57,7 +66,8 @@ def load_encoder(name_or_path=None, *, output_attentions: bool = False):
     from transformers import AutoModel
 
     source = resolve_encoder(name_or_path)
-    kwargs = {"attn_implementation": "eager"} if output_attentions else {}
+    kwargs = {"attn_implementation": "eager"} if check_bool("output_attentions",
+                                                            output_attentions) else {}
     with _quiet_transformers():
         model = AutoModel.from_pretrained(source, local_files_only=_local_only(source), **kwargs)
     return model.eval()
@@ -77,12 +87,7 @@ def mask_tokens(input_ids, tokenizer, *, probability: float = 0.15, generator=No
     """
     import torch
 
-    if not isinstance(input_ids, torch.Tensor) or input_ids.dtype != torch.long:
-        raise TypeError("input_ids muss ein torch.LongTensor sein.")
-    if not 0 < probability < 1:
-        raise ValueError(f"probability muss in (0, 1) liegen, nicht {probability!r}.")
-    if tokenizer.mask_token_id is None:
-        raise ValueError("Der Tokenizer hat kein [MASK]-Token.")
+    _check_mask_args(input_ids, tokenizer, probability, generator)
     inputs, labels = input_ids.clone(), input_ids.clone()
     special = torch.tensor(
         [tokenizer.get_special_tokens_mask(row, already_has_special_tokens=True)
@@ -100,6 +105,19 @@ def mask_tokens(input_ids, tokenizer, *, probability: float = 0.15, generator=No
     return inputs, labels
 
 
+def _check_mask_args(input_ids, tokenizer, probability, generator) -> None:
+    import torch
+
+    check_instance("input_ids", input_ids, torch.Tensor, "ein torch.LongTensor")
+    if input_ids.dtype != torch.long:
+        raise TypeError(f"input_ids muss ein torch.LongTensor sein, nicht {input_ids.dtype}.")
+    check_probability("probability", probability, open_min=True, open_max=True)
+    if getattr(tokenizer, "mask_token_id", None) is None:
+        raise ValueError("Der Tokenizer hat kein [MASK]-Token.")
+    if generator is not None:
+        check_instance("generator", generator, torch.Generator, "ein torch.Generator oder None")
+
+
 def make_nsp_pairs(documents, *, seed: int = 0):
     """Satzpaare für Next Sentence Prediction aus Dokumenten (Listen von Sätzen).
 
@@ -107,12 +125,8 @@ def make_nsp_pairs(documents, *, seed: int = 0):
     Paar (Label ``True``), sonst ein Paar mit einem zufälligen Satz aus einem
     anderen Dokument (Label ``False``). Ergebnis: Liste von ``(a, b, ist_nachfolger)``.
     """
-    documents = [list(doc) for doc in documents]
-    if len(documents) < 2:
-        raise ValueError("Für NSP werden mindestens zwei Dokumente gebraucht.")
-    if any(not doc or not all(isinstance(s, str) for s in doc) for doc in documents):
-        raise ValueError("Jedes Dokument muss eine nicht leere Liste von Sätzen sein.")
-    rng = random.Random(seed)
+    documents = _check_documents(documents)
+    rng = random.Random(check_int("seed", seed))
     pairs = []
     for d, doc in enumerate(documents):
         for a, b in zip(doc, doc[1:], strict=False):
@@ -124,6 +138,13 @@ def make_nsp_pairs(documents, *, seed: int = 0):
     return pairs
 
 
+def _check_documents(documents) -> list[list[str]]:
+    check_instance("documents", documents, (list, tuple), "eine Liste von Dokumenten")
+    if len(documents) < 2:
+        raise ValueError("Für NSP werden mindestens zwei Dokumente gebraucht.")
+    return [check_str_list(f"documents[{i}]", doc) for i, doc in enumerate(documents)]
+
+
 # --------------------------------------------------------------------------- Einblicke
 
 
@@ -131,7 +152,8 @@ def sentence_embeddings(texts, *, model=None, tokenizer=None, max_length: int = 
     """Satz-Embeddings wie bei sentence-transformers: Mittelwert der Token-Vektoren, normiert."""
     import torch
 
-    texts = _check_texts(texts, "texts")
+    texts = check_str_list("texts", texts)
+    max_length = check_int("max_length", max_length, minimum=2)
     model = model if model is not None else load_encoder()
     tokenizer = tokenizer if tokenizer is not None else load_encoder_tokenizer()
     batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
@@ -147,8 +169,7 @@ def attention_maps(text: str, *, model=None, tokenizer=None):
     """Tokens und Attention-Gewichte (Schichten, Köpfe, T, T) für einen Satz."""
     import torch
 
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("text muss ein nicht leerer String sein.")
+    text = check_str("text", text)
     model = model if model is not None else load_encoder(output_attentions=True)
     tokenizer = tokenizer if tokenizer is not None else load_encoder_tokenizer()
     batch = tokenizer(text, return_tensors="pt")
@@ -161,83 +182,78 @@ def attention_maps(text: str, *, model=None, tokenizer=None):
 # --------------------------------------------------------------------------- Feintuning
 
 
-@dataclass
-class FineTuneConfig:
-    model: str | None = None  # None: eingebetteter Encoder; sonst Pfad oder Hub-Name
-    max_length: int = 64  # längere Texte werden abgeschnitten (Tokens)
-    epochs: int = 5  # Durchläufe durch die Trainingsdaten
-    batch_size: int = 16  # Texte pro Schritt
-    lr: float = 3e-4  # Spitzen-Lernrate (AdamW, linearer Abfall)
-    warmup_fraction: float = 0.1  # Anteil der Schritte mit steigender Lernrate
-    weight_decay: float = 0.01
-    # Nur die obersten n Encoder-Schichten (und den Kopf) trainieren; Embeddings und
-    # untere Schichten bleiben eingefroren. None: alles trainieren. Standard 4 von 6:
-    # halbe Rechenzeit, gleiche Testgüte wie volles Feintuning (gemessen auf reviews_de).
-    train_layers: int | None = 4
-    seed: int = 0
-    device: str | None = None  # None: kibuch.get_device()
-
-    def __post_init__(self):
-        for name in ("max_length", "epochs", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
-        if self.max_length < 8:
-            raise ValueError(f"max_length muss mindestens 8 sein, nicht {self.max_length}.")
-        if not (isinstance(self.lr, int | float) and 0 < self.lr < 1):
-            raise ValueError(f"lr muss in (0, 1) liegen, nicht {self.lr!r}.")
-        if not 0 <= self.warmup_fraction < 1:
-            raise ValueError(
-                f"warmup_fraction muss in [0, 1) liegen, nicht {self.warmup_fraction}."
-            )
-        if self.weight_decay < 0:
-            raise ValueError("weight_decay darf nicht negativ sein.")
-        if self.train_layers is not None and (
-            isinstance(self.train_layers, bool) or not isinstance(self.train_layers, int)
-            or self.train_layers < 0
-        ):
-            raise ValueError(f"train_layers muss None oder eine ganze Zahl ≥ 0 sein, "
-                             f"nicht {self.train_layers!r}.")
+#: Voreinstellungen fürs Feintuning: Felder von :class:`~kibuch.training.loop.TrainConfig`.
+FINE_TUNE_DEFAULTS = dict(
+    epochs=5,  # Durchläufe durch die Trainingsdaten
+    batch_size=16,  # Texte pro Schritt
+    optimizer="adamw", lr=3e-4, weight_decay=0.01,  # kleine Lernrate: der Encoder ist vortrainiert
+    schedule="linear", warmup=0.1,  # 10 % der Schritte steigend, dann linear auf 0
+    grad_clip=1.0,  # Gradientennorm höchstens 1
+    progress=False,
+)
 
 
-def _check_texts(texts, name: str) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError(f"{name} muss eine Liste von Texten sein, nicht ein einzelner String.")
-    try:
-        texts = list(texts)
-    except TypeError as err:
-        raise TypeError(f"{name} muss eine Liste von Texten sein.") from err
-    if not texts:
-        raise ValueError(f"{name} ist leer.")
-    bad = [t for t in texts if not isinstance(t, str)]
-    if bad:
-        raise TypeError(f"{name} enthält Nicht-Strings, z. B. {bad[0]!r}.")
-    return texts
+class TextBatches:
+    """Tokenisierte Batches ``(x, y)`` aus Texten: ``x`` ist die Ausgabe des Tokenizers (dict).
+
+    Jeder Durchlauf (eine Epoche) mischt die Texte neu; der Zufallsgenerator wird einmal
+    mit ``seed`` gestartet, sodass die Folge der Epochen reproduzierbar ist.
+    """
+
+    def __init__(self, texts, labels, tokenizer, *, batch_size: int, max_length: int,
+                 seed: int = 0, shuffle: bool = True):
+        import torch
+
+        self.texts = check_str_list("texts", texts)
+        self.labels = torch.as_tensor(labels, dtype=torch.long)  # Klassennummern (n,)
+        check_same_length(texts=self.texts, labels=self.labels)
+        self.tokenizer = tokenizer
+        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.max_length = check_int("max_length", max_length, minimum=2)
+        self.shuffle = check_bool("shuffle", shuffle)
+        self.generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.texts) / self.batch_size)
+
+    def __iter__(self):
+        import torch
+
+        n = len(self.texts)
+        order = torch.randperm(n, generator=self.generator).tolist() if self.shuffle else range(n)
+        order = list(order)
+        for i in range(0, n, self.batch_size):
+            idx = order[i : i + self.batch_size]
+            x = self.tokenizer([self.texts[j] for j in idx], padding=True, truncation=True,
+                               max_length=self.max_length, return_tensors="pt")
+            yield x, self.labels[idx]
 
 
 class TextClassifier:
     """Feingetunter Encoder mit Klassifikationskopf; ``predict`` liefert Label-Strings."""
 
-    def __init__(self, model, tokenizer, labels, config: FineTuneConfig, history, seconds):
+    def __init__(self, model, tokenizer, labels, config, history, seconds, *, max_length: int):
         self.model = model
         self.tokenizer = tokenizer
         self.labels = list(labels)
-        self.config = config
-        self.history = history  # Liste von (Epoche, mittlerer Trainingsverlust)
+        self.config = config  # die TrainConfig des Feintunings
+        self.history = history  # kibuch.training.loop.History (eine Zeile je Epoche)
         self.seconds = seconds  # Trainingsdauer
+        self.max_length = max_length
 
     def predict_proba(self, texts, *, batch_size: int = 64):
         """Wahrscheinlichkeiten (n, Klassen) als NumPy-Array; Spalten wie ``labels``."""
         import torch
 
-        texts = _check_texts(texts, "texts")
+        texts = check_str_list("texts", texts)
+        batch_size = check_int("batch_size", batch_size, minimum=1)
         device = next(self.model.parameters()).device
         self.model.eval()
         out = []
         with torch.no_grad():
             for i in range(0, len(texts), batch_size):
                 batch = self.tokenizer(texts[i : i + batch_size], padding=True, truncation=True,
-                                       max_length=self.config.max_length, return_tensors="pt")
+                                       max_length=self.max_length, return_tensors="pt")
                 logits = self.model(**batch.to(device)).logits  # (B, K)
                 out.append(torch.softmax(logits, dim=-1).cpu())
         return torch.cat(out).numpy()
@@ -267,14 +283,31 @@ def _freeze_lower_layers(model, train_layers: int | None) -> None:
             p.requires_grad = False
 
 
-def fine_tune(train_texts, train_labels, **options) -> TextClassifier:
+def _check_fine_tune(train_texts, train_labels, max_length, train_layers):
+    texts = check_str_list("train_texts", train_texts)
+    labels = check_str_list("train_labels", train_labels)
+    check_same_length(train_texts=texts, train_labels=labels)
+    if len(set(labels)) < 2:
+        raise ValueError("train_labels muss mindestens zwei verschiedene Klassen enthalten.")
+    check_int("max_length", max_length, minimum=8)
+    if train_layers is not None:
+        check_int("train_layers", train_layers, minimum=0)
+    return texts, labels
+
+
+def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length: int = 64,
+              train_layers: int | None = 4, device=None, **train_options) -> TextClassifier:
     """Feintunt den Encoder als Textklassifikator.
 
     ``train_texts`` ist eine Liste von Strings, ``train_labels`` eine gleich lange
-    Liste von Klassennamen (mindestens zwei verschiedene). Weitere Optionen sind
-    die Felder von ``FineTuneConfig`` (z. B. ``epochs=2``, ``train_layers=3``).
-    Das Modell wird mit ``AutoModelForSequenceClassification.from_pretrained``
-    aus dem lokalen Verzeichnis oder nach Hub-Namen geladen.
+    Liste von Klassennamen (mindestens zwei verschiedene). ``model`` ist ``None``
+    (eingebetteter Encoder), ein Pfad oder ein Hub-Name; längere Texte werden auf
+    ``max_length`` Tokens gekürzt. Nur die obersten ``train_layers`` Encoder-Schichten
+    (und der Kopf) werden trainiert; Embeddings und untere Schichten bleiben
+    eingefroren (``None``: alles trainieren). Standard 4 von 6: halbe Rechenzeit, gleiche
+    Testgüte wie volles Feintuning (gemessen auf reviews_de). Weitere Optionen sind
+    Felder der ``TrainConfig`` (z. B. ``epochs=2``, ``seed=1``); Voreinstellungen in
+    ``FINE_TUNE_DEFAULTS``.
     """
     import torch
 
@@ -282,70 +315,28 @@ def fine_tune(train_texts, train_labels, **options) -> TextClassifier:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from kibuch.core.device import get_device, set_seed
+    from kibuch.training.loop import fit, train_config_with
 
-    valid = {f.name for f in fields(FineTuneConfig)}
-    unknown = sorted(set(options) - valid)
-    if unknown:
-        raise TypeError(f"Unbekannte Option(en) {unknown}; erlaubt sind {sorted(valid)}.")
-    config = FineTuneConfig(**options)
-    texts = _check_texts(train_texts, "train_texts")
-    labels = list(train_labels) if not isinstance(train_labels, str) else None
-    if labels is None:
-        raise TypeError("train_labels muss eine Liste von Labels sein.")
-    if len(labels) != len(texts):
-        raise ValueError(f"train_texts ({len(texts)}) und train_labels ({len(labels)}) "
-                         "sind unterschiedlich lang.")
-    classes = sorted({str(y) for y in labels})
-    if len(classes) < 2:
-        raise ValueError("train_labels muss mindestens zwei verschiedene Klassen enthalten.")
+    cfg = train_config_with(FINE_TUNE_DEFAULTS, **train_options)
+    texts, labels = _check_fine_tune(train_texts, train_labels, max_length, train_layers)
+    classes = sorted(set(labels))
     label2id = {c: i for i, c in enumerate(classes)}
 
-    set_seed(config.seed)
-    device = torch.device(config.device) if config.device else get_device()
-    source = resolve_encoder(config.model)
+    set_seed(cfg.seed)
+    device = torch.device(device) if device is not None else get_device()
+    source = resolve_encoder(model)
     local = _local_only(source)
     tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
     with _quiet_transformers():
-        model = AutoModelForSequenceClassification.from_pretrained(
+        net = AutoModelForSequenceClassification.from_pretrained(
             source, num_labels=len(classes), id2label=dict(enumerate(classes)),
             label2id=label2id, local_files_only=local,
         )
-    _freeze_lower_layers(model, config.train_layers)
-    model.to(device)
-
-    y = torch.tensor([label2id[str(v)] for v in labels])
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(texts) / config.batch_size)
-    total = steps_per_epoch * config.epochs
-    warmup = int(config.warmup_fraction * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / max(1, warmup) if s < warmup
-        else max(0.0, (total - s) / max(1, total - warmup)))
-    gen = torch.Generator().manual_seed(config.seed)
-    history = []
+    _freeze_lower_layers(net, train_layers)
+    batches = TextBatches(texts, [label2id[y] for y in labels], tokenizer,
+                          batch_size=cfg.batch_size, max_length=max_length, seed=cfg.seed)
     start = time.perf_counter()
-    model.train()
-    for epoch in range(config.epochs):
-        order = torch.randperm(len(texts), generator=gen).tolist()
-        losses = []
-        for i in range(0, len(order), config.batch_size):
-            idx = order[i : i + config.batch_size]
-            batch = tokenizer([texts[j] for j in idx], padding=True, truncation=True,
-                              max_length=config.max_length, return_tensors="pt").to(device)
-            out = model(**batch, labels=y[idx].to(device))
-            opt.zero_grad(set_to_none=True)
-            out.loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            losses.append(out.loss.item())
-        history.append((epoch + 1, sum(losses) / len(losses)))
+    history = fit(net, batches, None, cfg, device=device)
     seconds = time.perf_counter() - start
-    model.eval()
-    return TextClassifier(model, tokenizer, classes, config, history, seconds)
-
-
-def config_dict(clf: TextClassifier) -> dict:
-    """Die verwendete Konfiguration als Dictionary (für Tabellen im Buch)."""
-    return asdict(clf.config)
+    net.eval()
+    return TextClassifier(net, tokenizer, classes, cfg, history, seconds, max_length=max_length)

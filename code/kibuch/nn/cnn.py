@@ -25,7 +25,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from kibuch.core.checks import check_int as _check_int
+from kibuch.core.checks import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_float,
+    check_instance,
+    check_int,
+)
+from kibuch.core.device import as_device
 
 # ---------------------------------------------------------------------------
 # Handgemachte Filterkerne
@@ -45,27 +53,50 @@ KERNELS: dict[str, np.ndarray] = {
 }
 
 
-def to_gray(image: np.ndarray) -> np.ndarray:
-    """Wandelt ein RGB-Bild (H, W, 3) mit Werten 0…255 in Graustufen 0…1 um.
+def to_gray(image, *, scale: float | None = None) -> np.ndarray:
+    """Wandelt ein RGB-Bild (H, W, 3) in Graustufen 0…1 um (Gewichte nach ITU-R BT.601).
 
-    Gewichte nach ITU-R BT.601 (so, wie das Auge Helligkeit wahrnimmt).
+    Die Skala folgt dem Datentyp, nicht den Werten: Ganzzahlige Bilder (etwa ``uint8``)
+    reichen von 0 bis 255, Gleitkommabilder von 0 bis 1. ``scale`` nennt den Höchstwert
+    ausdrücklich, etwa ``scale=255`` für ein float-Bild mit Werten 0…255.
     """
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f"RGB-Bild der Form (H, W, 3) erwartet, nicht {image.shape}.")
-    rgb = image.astype(np.float32)
-    if rgb.max() > 1.0:
-        rgb = rgb / 255.0
+    raw = check_array("image", image, ndim=3, dtype=None)  # (H, W, 3), Datentyp bleibt
+    if raw.shape[2] != 3:
+        raise ValueError(f"image muss ein RGB-Bild der Form (H, W, 3) sein, nicht {raw.shape}.")
+    rgb = raw.astype(np.float32) / _image_scale(raw, scale)
     return rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)  # (H, W)
 
 
-def _check_2d(name: str, array) -> np.ndarray:
-    array = np.asarray(array, dtype=np.float64)
-    if array.ndim != 2:
-        raise ValueError(f"{name} muss zweidimensional sein (H, W), nicht {array.shape}.")
-    if array.size == 0:
-        raise ValueError(f"{name} darf nicht leer sein.")
+def _image_scale(raw: np.ndarray, scale) -> float:
+    """Höchstwert eines Bilds: ausdrücklich angegeben oder aus dem Datentyp."""
+    if not (np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)):
+        raise TypeError(f"image muss Zahlen enthalten, nicht den Datentyp {raw.dtype}.")
+    if scale is not None:
+        scale = check_float("scale", scale, 0.0, open_min=True)
+    else:
+        scale = 255.0 if np.issubdtype(raw.dtype, np.integer) else 1.0
+    low, high = (float(raw.min()), float(raw.max())) if raw.size else (0.0, 0.0)
+    if low < 0 or high > scale:
+        hint = (" Für ein Gleitkommabild mit Werten 0…255 geben Sie scale=255 an."
+                if scale == 1.0 and high <= 255 else "")
+        raise ValueError(f"image hat Werte von {low:g} bis {high:g}, erlaubt sind 0 bis "
+                         f"{scale:g} (Datentyp {raw.dtype}).{hint}")
+    return scale
+
+
+def _check_2d(name: str, value) -> np.ndarray:
+    """Ein nicht leeres zweidimensionales float64-Array (H, W)."""
+    array = check_array(name, value, ndim=2)
+    check_int(f"Breite von {name}", array.shape[1], minimum=1)
     return array
+
+
+def _check_sizes(name: str, value, length: int | None = None, minimum: int = 1) -> tuple:
+    """Ein Tupel (oder eine Liste) ganzer Zahlen ≥ ``minimum``, auf Wunsch genau ``length`` lang."""
+    check_instance(name, value, (tuple, list), "ein Tupel ganzer Zahlen")
+    if length is not None and len(value) != length:
+        raise ValueError(f"{name} braucht genau {length} Einträge, nicht {len(value)}.")
+    return tuple(check_int(f"{name}[{i}]", v, minimum=minimum) for i, v in enumerate(value))
 
 
 def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
@@ -73,10 +104,10 @@ def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int = 0) -> 
 
     ``⌊(n + 2·padding − kernel) / stride⌋ + 1`` – dieselbe Formel wie in PyTorch.
     """
-    n = _check_int("n", n, 1)
-    kernel = _check_int("kernel", kernel, 1)
-    stride = _check_int("stride", stride, 1)
-    padding = _check_int("padding", padding, 0)
+    n = check_int("n", n, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    stride = check_int("stride", stride, minimum=1)
+    padding = check_int("padding", padding, minimum=0)
     if n + 2 * padding < kernel:
         raise ValueError(
             f"Kern ({kernel}) ist größer als die aufgefüllte Eingabe ({n} + 2·{padding})."
@@ -93,15 +124,12 @@ def iter_windows(
     ``spalte`` sind die Position in der *Ausgabe*.
     """
     image = _check_2d("image", image)
-    kh = _check_int("Kernhöhe", kernel_shape[0], 1)
-    kw = _check_int("Kernbreite", kernel_shape[1], 1)
+    kh, kw = _check_sizes("kernel_shape", kernel_shape, length=2)
     out_h = conv_output_size(image.shape[0], kh, stride, padding)
     out_w = conv_output_size(image.shape[1], kw, stride, padding)
     padded = np.pad(image, padding)  # (H + 2p, W + 2p)
-    for i in range(out_h):
-        for j in range(out_w):
-            top, left = i * stride, j * stride
-            yield i, j, padded[top : top + kh, left : left + kw]  # (kh, kw)
+    return ((i, j, padded[i * stride : i * stride + kh, j * stride : j * stride + kw])  # (kh, kw)
+            for i in range(out_h) for j in range(out_w))
 
 
 def conv2d_naive(image, kernel, *, stride: int = 1, padding: int = 0) -> np.ndarray:
@@ -123,8 +151,8 @@ def conv2d_naive(image, kernel, *, stride: int = 1, padding: int = 0) -> np.ndar
 
 def max_pool_naive(image, size: int = 2, stride: int | None = None) -> np.ndarray:
     """Max-Pooling von Hand: das Maximum jedes ``size``×``size``-Fensters."""
-    size = _check_int("size", size, 1)
-    stride = size if stride is None else _check_int("stride", stride, 1)
+    size = check_int("size", size, minimum=1)
+    stride = size if stride is None else check_int("stride", stride, minimum=1)
     image = _check_2d("image", image)
     out_h = conv_output_size(image.shape[0], size, stride)
     out_w = conv_output_size(image.shape[1], size, stride)
@@ -142,8 +170,8 @@ def filter_image(image, kernel, *, padding: str | int = "same") -> np.ndarray:
     """
     image = _check_2d("image", image)
     kernel = _check_2d("kernel", kernel)
-    if not (padding == "same" or (isinstance(padding, int) and padding >= 0)):
-        raise ValueError(f"padding muss 'same' oder eine ganze Zahl ≥ 0 sein, nicht {padding!r}.")
+    padding = (check_choice("padding", padding, ("same", "valid")) if isinstance(padding, str)
+               else check_int("padding", padding, minimum=0))
     x = torch.as_tensor(image, dtype=torch.float32)[None, None]  # (1, 1, H, W)
     w = torch.as_tensor(kernel, dtype=torch.float32)[None, None]  # (1, 1, kh, kw)
     out = torch.nn.functional.conv2d(x, w, padding=padding)  # (1, 1, H', W')
@@ -162,10 +190,11 @@ def conv_layer_params(in_channels: int, out_channels: int, kernel: int, *,
     Die Zahl hängt *nicht* von der Bildgröße ab – jeder Kern wird an allen
     Positionen wiederverwendet (geteilte Gewichte).
     """
-    in_channels = _check_int("in_channels", in_channels, 1)
-    out_channels = _check_int("out_channels", out_channels, 1)
-    kernel = _check_int("kernel", kernel, 1)
-    groups = _check_int("groups", groups, 1)
+    in_channels = check_int("in_channels", in_channels, minimum=1)
+    out_channels = check_int("out_channels", out_channels, minimum=1)
+    kernel = check_int("kernel", kernel, minimum=1)
+    groups = check_int("groups", groups, minimum=1)
+    bias = check_bool("bias", bias)
     if in_channels % groups or out_channels % groups:
         raise ValueError(f"Kanalzahlen müssen durch groups={groups} teilbar sein.")
     return out_channels * (in_channels // groups) * kernel * kernel + (out_channels if bias else 0)
@@ -173,8 +202,9 @@ def conv_layer_params(in_channels: int, out_channels: int, kernel: int, *,
 
 def dense_layer_params(n_in: int, n_out: int, *, bias: bool = True) -> int:
     """Parameter einer vollverbundenen Schicht: ``n_in · n_out (+ n_out Bias)``."""
-    n_in = _check_int("n_in", n_in, 1)
-    n_out = _check_int("n_out", n_out, 1)
+    n_in = check_int("n_in", n_in, minimum=1)
+    n_out = check_int("n_out", n_out, minimum=1)
+    bias = check_bool("bias", bias)
     return n_in * n_out + (n_out if bias else 0)
 
 
@@ -185,13 +215,8 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...]) -> list[dict]:
     Schicht ein dict mit ``schicht``, ``typ``, ``ausgabe`` (Form ohne Batch) und
     ``parameter``.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"torch.nn.Module erwartet, nicht {type(model).__name__}.")
-    if not isinstance(input_shape, tuple) or not all(
-        isinstance(s, int) and s > 0 for s in input_shape
-    ):
-        raise ValueError(f"input_shape muss ein Tupel positiver ganzer Zahlen sein: "
-                         f"{input_shape!r}")
+    check_instance("model", model, nn.Module, "ein torch.nn.Module")
+    input_shape = _check_sizes("input_shape", input_shape)
     rows: list[dict] = []
     hooks = []
     for name, module in model.named_modules():
@@ -210,7 +235,8 @@ def layer_table(model: nn.Module, input_shape: tuple[int, ...]) -> list[dict]:
     was_training = model.training
     model.eval()
     try:
-        device = next(model.parameters()).device
+        param = next(model.parameters(), None)  # Modelle ohne Parameter rechnen auf der CPU
+        device = param.device if param is not None else torch.device("cpu")
         with torch.no_grad():
             model(torch.zeros((1, *input_shape), device=device))  # (1, C, H, W)
     finally:
@@ -238,19 +264,21 @@ class LeNetConfig:
     dropout: float = 0.0            # Dropout vor dem Klassifikationskopf
 
     def __post_init__(self):
-        for name in ("in_channels", "image_size", "kernel_size", "n_classes"):
-            _check_int(name, getattr(self, name), 1)
-        if self.image_size % 4:
-            raise ValueError(f"image_size muss durch 4 teilbar sein (zwei 2×2-Poolings), "
-                             f"nicht {self.image_size}.")
-        if self.kernel_size % 2 == 0:
-            raise ValueError(f"kernel_size muss ungerade sein, nicht {self.kernel_size}.")
-        if len(self.channels) != 2 or len(self.hidden) != 2:
-            raise ValueError("channels und hidden brauchen je genau zwei Einträge.")
-        for value in (*self.channels, *self.hidden):
-            _check_int("Schichtbreite", value, 1)
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout muss in [0, 1) liegen, nicht {self.dropout}.")
+        _check_lenet_config(self)
+
+
+def _check_lenet_config(cfg: LeNetConfig) -> None:
+    """Prüft die Felder einer :class:`LeNetConfig` und normalisiert ihre Typen."""
+    for name in ("in_channels", "image_size", "kernel_size", "n_classes"):
+        setattr(cfg, name, check_int(name, getattr(cfg, name), minimum=1))
+    cfg.channels = _check_sizes("channels", cfg.channels, length=2)
+    cfg.hidden = _check_sizes("hidden", cfg.hidden, length=2)
+    cfg.dropout = check_float("dropout", cfg.dropout, 0.0, 1.0, open_max=True)
+    if cfg.image_size % 4:
+        raise ValueError(f"image_size muss durch 4 teilbar sein (zwei 2×2-Poolings), "
+                         f"nicht {cfg.image_size}.")
+    if cfg.kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size muss ungerade sein, nicht {cfg.kernel_size}.")
 
 
 class LeNet(nn.Module):
@@ -263,9 +291,8 @@ class LeNet(nn.Module):
 
     def __init__(self, config: LeNetConfig | None = None):
         super().__init__()
-        cfg = config if config is not None else LeNetConfig()
-        if not isinstance(cfg, LeNetConfig):
-            raise TypeError(f"LeNetConfig erwartet, nicht {type(cfg).__name__}.")
+        cfg = check_instance("config", config if config is not None else LeNetConfig(),
+                             LeNetConfig, "eine LeNetConfig")
         self.config = cfg
         c1, c2 = cfg.channels
         pad = cfg.kernel_size // 2
@@ -293,6 +320,7 @@ class LeNet(nn.Module):
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         """Vektor der vorletzten Schicht (das Embedding), Form (B, hidden[-1])."""
         cfg = self.config
+        check_instance("x", x, torch.Tensor, "ein torch.Tensor")
         if x.ndim != 4 or x.shape[1:] != (cfg.in_channels, cfg.image_size, cfg.image_size):
             raise ValueError(
                 f"Eingabe der Form (B, {cfg.in_channels}, {cfg.image_size}, {cfg.image_size}) "
@@ -311,26 +339,25 @@ class LeNet(nn.Module):
 
 def as_image_tensor(X, image_size: int | None = None) -> torch.Tensor:
     """Bilder (N, H, W) oder (N, C, H, W) als float32-Tensor (N, C, H, W)."""
-    x = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+    x = torch.as_tensor(check_array("X", X, ndim=(3, 4), dtype=np.float32))
     if x.ndim == 3:
         x = x[:, None]  # (N, 1, H, W)
-    if x.ndim != 4:
-        raise ValueError(f"Bilder der Form (N, H, W) oder (N, C, H, W) erwartet, "
-                         f"nicht {tuple(x.shape)}.")
-    if image_size is not None and x.shape[-2:] != (image_size, image_size):
-        raise ValueError(f"Bildgröße {image_size}×{image_size} erwartet, "
-                         f"nicht {tuple(x.shape[-2:])}.")
+    if image_size is not None:
+        image_size = check_int("image_size", image_size, minimum=1)
+        if tuple(x.shape[-2:]) != (image_size, image_size):
+            raise ValueError(f"Bildgröße {image_size}×{image_size} (image_size) erwartet, "
+                             f"nicht {tuple(x.shape[-2:])}.")
     return x
 
 
 @torch.no_grad()
 def extract_embeddings(model: nn.Module, X, *, batch_size: int = 512, device=None) -> np.ndarray:
     """Embeddings (Ausgabe von ``model.embed``) für alle Bilder in ``X``: (N, D)."""
-    if not hasattr(model, "embed"):
-        raise TypeError("Das Modell braucht eine Methode embed(x) (z. B. LeNet).")
-    batch_size = _check_int("batch_size", batch_size, 1)
-    if device is None:
-        device = next(model.parameters()).device
+    check_instance("model", model, nn.Module, "ein torch.nn.Module")
+    if not callable(getattr(model, "embed", None)):
+        raise TypeError("model braucht eine Methode embed(x) (z. B. LeNet).")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    device = next(model.parameters()).device if device is None else as_device(device)
     x = as_image_tensor(X)
     was_training = model.training
     model.eval()
@@ -343,11 +370,9 @@ def extract_embeddings(model: nn.Module, X, *, batch_size: int = 512, device=Non
 @torch.no_grad()
 def predict_proba(model: nn.Module, X, *, batch_size: int = 512, device=None) -> np.ndarray:
     """Klassenwahrscheinlichkeiten (Softmax der Logits) für alle Bilder: (N, K)."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"torch.nn.Module erwartet, nicht {type(model).__name__}.")
-    batch_size = _check_int("batch_size", batch_size, 1)
-    if device is None:
-        device = next(model.parameters()).device
+    check_instance("model", model, nn.Module, "ein torch.nn.Module")
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    device = next(model.parameters()).device if device is None else as_device(device)
     x = as_image_tensor(X)
     was_training = model.training
     model.eval()
@@ -387,11 +412,12 @@ class AlexNetConfig:
     lrn: bool = True              # lokale Antwortnormierung nach Faltung 1 und 2
 
     def __post_init__(self):
-        _check_int("in_channels", self.in_channels, 1)
-        _check_int("image_size", self.image_size, 67)  # kleiner passt nicht durch die Poolings
-        _check_int("n_classes", self.n_classes, 1)
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout muss in [0, 1) liegen, nicht {self.dropout}.")
+        self.in_channels = check_int("in_channels", self.in_channels, minimum=1)
+        self.image_size = check_int("image_size", self.image_size, minimum=67)  # sonst zu klein
+        self.n_classes = check_int("n_classes", self.n_classes, minimum=1)
+        self.two_gpus = check_bool("two_gpus", self.two_gpus)
+        self.dropout = check_float("dropout", self.dropout, 0.0, 1.0, open_max=True)
+        self.lrn = check_bool("lrn", self.lrn)
 
 
 class AlexNet(nn.Module):
@@ -399,9 +425,8 @@ class AlexNet(nn.Module):
 
     def __init__(self, config: AlexNetConfig | None = None):
         super().__init__()
-        cfg = config if config is not None else AlexNetConfig()
-        if not isinstance(cfg, AlexNetConfig):
-            raise TypeError(f"AlexNetConfig erwartet, nicht {type(cfg).__name__}.")
+        cfg = check_instance("config", config if config is not None else AlexNetConfig(),
+                             AlexNetConfig, "eine AlexNetConfig")
         self.config = cfg
         layers: list[nn.Module] = []
         in_ch, side = cfg.in_channels, cfg.image_size

@@ -2,28 +2,38 @@
 
 Das Modell sagt zu jeder Position das nächste Token voraus. Es arbeitet hier
 zeichenweise (``kibuch.text.tokens.CharTokenizer``) und lässt sich auf einer CPU in
-wenigen Minuten auf einem deutschen Korpus trainieren. ``generate`` erzeugt
-Text wahlweise mit KV-Cache (*key-value cache*): Schlüssel und Werte früherer
-Positionen werden aufbewahrt, statt sie für jedes neue Token neu zu berechnen.
+wenigen Minuten auf einem deutschen Korpus trainieren. Die Blöcke sind dieselben
+:class:`~kibuch.nn.attention.TransformerBlock` wie in Kapitel 3.4 (kausal).
+``generate`` erzeugt Text wahlweise mit KV-Cache (*key-value cache*): Schlüssel und
+Werte früherer Positionen werden aufbewahrt, statt sie für jedes neue Token neu zu
+berechnen.
 
-``train_gpt`` legt trainierte Gewichte im kibuch-Cache ab; der Schlüssel ist ein
-Hash aus Modell-Config, Trainings-Config und Korpus.
+``train_gpt`` trainiert mit der gemeinsamen Schleife :func:`kibuch.training.loop.fit`
+und legt die Gewichte im Artefakt-Cache ab (:func:`kibuch.core.artifacts.load_or_train`);
+der Schlüssel umfasst Modell-Config, Trainings-Config und Korpus.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
+import dataclasses
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from kibuch.nn.attention import feed_forward
-from kibuch.text.sampling import sample
+from kibuch.core.checks import (
+    check_bool,
+    check_float,
+    check_instance,
+    check_int,
+    check_probability,
+    check_str,
+)
+from kibuch.nn.attention import BlockConfig, TransformerBlock
+from kibuch.text.sampling import check_sampling_options, sample
+from kibuch.training.loop import TrainConfig, fit, train_config_with
 
 
 @dataclass
@@ -37,58 +47,12 @@ class GPTConfig:
 
     def __post_init__(self):
         for name in ("vocab_size", "block_size", "n_layer", "n_head", "n_embd"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
+            setattr(self, name, check_int(name, getattr(self, name), minimum=1))
+        self.dropout = check_probability("dropout", self.dropout, open_max=True)
         if self.n_embd % self.n_head:
             raise ValueError(
                 f"n_embd ({self.n_embd}) muss durch n_head ({self.n_head}) teilbar sein."
             )
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout muss in [0, 1) liegen, nicht {self.dropout}.")
-
-
-class CausalSelfAttention(nn.Module):
-    """Kausale mehrköpfige Selbst-Aufmerksamkeit mit optionalem KV-Cache."""
-
-    def __init__(self, config: GPTConfig):
-        super().__init__()
-        self.n_head = config.n_head
-        self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd)
-        self.c_proj = nn.Linear(config.n_embd, config.n_embd)
-        self.dropout = config.dropout
-
-    def forward(self, x, cache=None):
-        b, t, c = x.shape  # (B, T, C)
-        q, k, v = self.c_attn(x).split(c, dim=2)
-        q, k, v = (z.view(b, t, self.n_head, c // self.n_head).transpose(1, 2) for z in (q, k, v))
-        if cache is not None:  # frühere Schlüssel und Werte voranstellen
-            k = torch.cat([cache[0], k], dim=2)  # (B, h, T_alt + T, C/h)
-            v = torch.cat([cache[1], v], dim=2)
-        t_k = k.size(2)
-        drop = self.dropout if self.training else 0.0
-        if t == t_k:  # kein Cache: gewöhnliche kausale Maske
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=drop)
-        else:  # neue Anfragen dürfen alle alten und die bisherigen neuen Positionen sehen
-            allowed = torch.ones(t, t_k, dtype=torch.bool, device=x.device).tril(t_k - t)
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, dropout_p=drop)
-        y = y.transpose(1, 2).contiguous().view(b, t, c)  # (B, T, C)
-        return self.c_proj(y), (k, v)
-
-
-class Block(nn.Module):
-    def __init__(self, config: GPTConfig):
-        super().__init__()
-        self.ln_1 = nn.LayerNorm(config.n_embd)
-        self.attn = CausalSelfAttention(config)
-        self.ln_2 = nn.LayerNorm(config.n_embd)
-        self.mlp = feed_forward(config.n_embd, 4, config.dropout)
-
-    def forward(self, x, cache=None):
-        a, new_cache = self.attn(self.ln_1(x), cache)
-        x = x + a  # Residualverbindung
-        x = x + self.mlp(self.ln_2(x))  # Residualverbindung
-        return x, new_cache
 
 
 class GPT(nn.Module):
@@ -96,13 +60,13 @@ class GPT(nn.Module):
 
     def __init__(self, config: GPTConfig):
         super().__init__()
-        if not isinstance(config, GPTConfig):
-            raise TypeError("config muss eine GPTConfig sein.")
-        self.config = config
+        self.config = check_instance("config", config, GPTConfig, "eine GPTConfig")
+        block = BlockConfig(n_embd=config.n_embd, n_head=config.n_head, ff_mult=4,
+                            dropout=config.dropout, causal=True)
         self.wte = nn.Embedding(config.vocab_size, config.n_embd)  # Token-Embedding
         self.wpe = nn.Embedding(config.block_size, config.n_embd)  # gelernte Positionen
         self.drop = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.blocks = nn.ModuleList(TransformerBlock(block) for _ in range(config.n_layer))
         self.ln_f = nn.LayerNorm(config.n_embd)
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
         self.lm_head.weight = self.wte.weight  # Gewichte teilen (weight tying)
@@ -124,13 +88,8 @@ class GPT(nn.Module):
         ``cache`` ist eine Liste von (K, V)-Paaren je Block aus einem früheren Aufruf;
         zurückgegeben wird ``(logits, loss, neuer_cache)``.
         """
+        past = self._check_forward(idx, targets, cache)
         b, t = idx.shape  # (B, T)
-        past = 0 if cache is None else cache[0][0].size(2)
-        if past + t > self.config.block_size:
-            raise ValueError(
-                f"Sequenz zu lang: {past + t} Tokens, "
-                f"die Kontextlänge ist {self.config.block_size}."
-            )
         pos = torch.arange(past, past + t, device=idx.device)  # (T,)
         x = self.drop(self.wte(idx) + self.wpe(pos))  # (B, T, C)
         new_cache = []
@@ -143,6 +102,25 @@ class GPT(nn.Module):
             loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
         return logits, loss, new_cache
 
+    def _check_forward(self, idx, targets, cache) -> int:
+        """Prüft die Eingaben von ``forward``; gibt die Zahl der Positionen im Cache zurück."""
+        _check_idx(idx)
+        if targets is not None and (not isinstance(targets, torch.Tensor)
+                                    or targets.shape != idx.shape):
+            raise ValueError(f"targets muss ein Tensor der Form {tuple(idx.shape)} sein.")
+        if cache is not None:
+            check_instance("cache", cache, (list, tuple), "eine Liste von (K, V)-Paaren")
+            if len(cache) != self.config.n_layer:
+                raise ValueError(f"cache braucht {self.config.n_layer} Einträge (einen je "
+                                 f"Block), nicht {len(cache)}.")
+        past = 0 if cache is None else cache[0][0].size(2)
+        if past + idx.size(1) > self.config.block_size:
+            raise ValueError(
+                f"Sequenz zu lang: {past + idx.size(1)} Tokens, "
+                f"die Kontextlänge ist {self.config.block_size}."
+            )
+        return past
+
     @torch.no_grad()
     def generate(self, idx, max_new_tokens: int, *, temperature: float = 1.0,
                  top_k: int | None = None, top_p: float | None = None, greedy: bool = False,
@@ -153,12 +131,10 @@ class GPT(nn.Module):
         ``kibuch.text.sampling.sample`` gezogen. Mit ``use_cache=False`` wird der ganze
         Kontext für jedes neue Token neu durch das Netz geschickt (naiv).
         """
-        if not isinstance(max_new_tokens, int) or max_new_tokens < 0:
-            raise ValueError(
-                f"max_new_tokens muss eine ganze Zahl ≥ 0 sein, nicht {max_new_tokens!r}."
-            )
-        if idx.dim() != 2 or idx.size(1) < 1:
-            raise ValueError("idx muss die Form (B, T) mit T ≥ 1 haben.")
+        max_new_tokens = check_int("max_new_tokens", max_new_tokens, minimum=0)
+        greedy, use_cache = check_bool("greedy", greedy), check_bool("use_cache", use_cache)
+        check_sampling_options(temperature, top_k, top_p)
+        _check_idx(idx)
         was_training = self.training
         self.eval()
         block = self.config.block_size
@@ -181,136 +157,118 @@ class GPT(nn.Module):
         return idx
 
 
-@dataclass
-class TrainConfig:
-    steps: int = 1200  # Optimierungsschritte
-    batch_size: int = 32  # Textausschnitte pro Schritt
-    lr: float = 3e-3  # Spitzen-Lernrate (AdamW, Cosinus-Abfall)
-    warmup: int = 50  # Schritte mit linear steigender Lernrate
-    weight_decay: float = 0.01
-    val_fraction: float = 0.1  # Anteil des Korpus (am Ende) für die Validierung
-    eval_every: int = 100  # alle so viele Schritte den Validierungsverlust messen
-    seed: int = 0
-
-    def __post_init__(self):
-        for name in ("steps", "batch_size", "warmup", "eval_every"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
-        if not self.lr > 0:
-            raise ValueError(f"lr muss > 0 sein, nicht {self.lr}.")
-        if not 0 < self.val_fraction < 0.5:
-            raise ValueError(f"val_fraction muss in (0; 0,5) liegen, nicht {self.val_fraction}.")
+def _check_idx(idx) -> None:
+    check_instance("idx", idx, torch.Tensor, "ein Tensor mit Token-IDs")
+    if idx.dim() != 2 or idx.size(1) < 1 or idx.dtype != torch.long:
+        raise ValueError(f"idx muss ein LongTensor der Form (B, T) mit T ≥ 1 sein, nicht "
+                         f"{idx.dtype} {tuple(idx.shape)}.")
 
 
-def cache_key(config: GPTConfig, train_config: TrainConfig, text: str) -> str:
-    """Hash aus Modell-Config, Trainings-Config und Korpus (16 Hex-Zeichen)."""
-    if not isinstance(text, str):
-        raise TypeError("text muss ein String sein.")
-    corpus_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    payload = json.dumps(
-        {"model": asdict(config), "train": asdict(train_config), "corpus": corpus_hash,
-         "format": 1},
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+# --------------------------------------------------------------------------- Training
 
 
-def _lr_at(step: int, tc: TrainConfig) -> float:
-    if step < tc.warmup:
-        return tc.lr * (step + 1) / tc.warmup
-    progress = (step - tc.warmup) / max(1, tc.steps - tc.warmup)
-    return tc.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+def gpt_train_config(**overrides) -> TrainConfig:
+    """Das Trainingsrezept für das kleine GPT (nach nanoGPT); Felder lassen sich überschreiben.
 
-
-def _batch(data, block_size: int, batch_size: int, generator):
-    starts = torch.randint(len(data) - block_size - 1, (batch_size,), generator=generator)
-    x = torch.stack([data[s : s + block_size] for s in starts.tolist()])  # (B, T)
-    y = torch.stack([data[s + 1 : s + 1 + block_size] for s in starts.tolist()])  # (B, T)
-    return x, y
-
-
-@torch.no_grad()
-def evaluate(model: GPT, data, *, batches: int = 8, batch_size: int = 32, seed: int = 123) -> float:
-    """Mittlerer Kreuzentropie-Verlust (nats pro Token) auf zufälligen Ausschnitten."""
-    gen = torch.Generator().manual_seed(seed)
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    losses = []
-    for _ in range(batches):
-        x, y = _batch(data, model.config.block_size, batch_size, gen)
-        losses.append(model(x.to(device), y.to(device))[1].item())
-    model.train(was_training)
-    return sum(losses) / len(losses)
-
-
-def train_gpt(text: str, config: GPTConfig | None = None, train_config: TrainConfig | None = None,
-              *, use_cache: bool = True, device=None, verbose: bool = False):
-    """Trainiert ein zeichenbasiertes GPT auf ``text``.
-
-    Gibt ``(model, tokenizer, info)`` zurück; ``info`` enthält den Verlauf
-    (``history``: Liste von (Schritt, Trainingsverlust, Validierungsverlust)),
-    die Trainingsdauer in Sekunden, den Cache-Schlüssel und ob aus dem Cache
-    geladen wurde. Die ``vocab_size`` der Config wird an den Tokenizer angepasst.
+    AdamW mit β₂ = 0,99, Warmup über 1/16 der Schritte, danach Kosinus-Abfall auf ein
+    Zehntel der Lernrate, Gradienten auf Norm 1 gekappt, alle 100 Schritte messen.
     """
-    from kibuch.core.cache import cache_dir
+    recipe = dict(steps=1200, batch_size=32, eval_every=100, optimizer="adamw", lr=3e-3,
+                  betas=(0.9, 0.99), weight_decay=0.01, schedule="cosine", warmup=0.0625,
+                  final_lr=0.1, grad_clip=1.0)
+    return train_config_with(recipe, **overrides)
+
+
+class RandomWindows:
+    """Zufällige Textausschnitte als Batches ``(x, y)``: ``y`` ist ``x`` um ein Token verschoben.
+
+    ``data`` ist ein 1D-LongTensor mit Token-IDs. Jeder Durchlauf beginnt mit demselben
+    Zufallsstartwert ``seed``; mit ``n_batches=None`` ist er endlos (Training), sonst
+    liefert er immer dieselben ``n_batches`` Batches (Validierung).
+    """
+
+    def __init__(self, data, block_size: int, batch_size: int, *, seed: int = 0,
+                 n_batches: int | None = None):
+        check_instance("data", data, torch.Tensor, "ein 1D-Tensor mit Token-IDs")
+        self.block_size = check_int("block_size", block_size, minimum=1)
+        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.seed = check_int("seed", seed, minimum=0)
+        if n_batches is not None:
+            n_batches = check_int("n_batches", n_batches, minimum=1)
+        if data.dim() != 1 or len(data) <= block_size + 1:
+            raise ValueError(f"data muss ein 1D-Tensor mit mehr als block_size + 1 = "
+                             f"{block_size + 1} Tokens sein, nicht {tuple(data.shape)}.")
+        self.data, self.n_batches = data, n_batches
+
+    def __iter__(self):
+        gen = torch.Generator().manual_seed(self.seed)
+        count = 0
+        while self.n_batches is None or count < self.n_batches:
+            starts = torch.randint(len(self.data) - self.block_size - 1, (self.batch_size,),
+                                   generator=gen).tolist()
+            x = torch.stack([self.data[s : s + self.block_size] for s in starts])  # (B, T)
+            y = torch.stack([self.data[s + 1 : s + 1 + self.block_size] for s in starts])
+            yield x, y
+            count += 1
+
+
+def train_gpt(text: str, config: GPTConfig | None = None,
+              train_config: TrainConfig | None = None, *, val_fraction: float = 0.1,
+              use_cache: bool = True, device=None):
+    """Trainiert ein zeichenbasiertes GPT auf ``text`` (oder lädt es aus dem Cache).
+
+    Die Schritte, Lernrate usw. stehen in ``train_config`` (``steps`` muss gesetzt
+    sein; Standard: :func:`gpt_train_config`). Die letzten ``val_fraction`` des Texts
+    dienen der Validierung: alle ``eval_every`` Schritte auf denselben 8 Batches zu 32
+    Ausschnitten.
+    Gibt ``(model, tokenizer, info)`` zurück; ``info`` enthält den Verlauf
+    (``history``, siehe :class:`~kibuch.training.loop.History`), die Trainingsdauer
+    ``seconds``, die Parameterzahl, das Gerät, ``from_cache`` und den Cache-Pfad
+    ``path``. Die ``vocab_size`` der Config wird an den Tokenizer angepasst.
+    """
+    from kibuch.core.artifacts import load_or_train
     from kibuch.core.device import get_device, set_seed
     from kibuch.text.tokens import CharTokenizer
 
-    if not isinstance(text, str) or len(text) < 1000:
-        raise ValueError("text muss ein String mit mindestens 1000 Zeichen sein.")
-    config = config or GPTConfig()
-    train_config = train_config or TrainConfig()
-    if not isinstance(config, GPTConfig) or not isinstance(train_config, TrainConfig):
-        raise TypeError("config muss eine GPTConfig und train_config eine TrainConfig sein.")
+    text = check_str("text", text)
+    if len(text) < 1000:
+        raise ValueError(f"text muss mindestens 1000 Zeichen haben, nicht {len(text)}.")
+    config = GPTConfig() if config is None else check_instance("config", config, GPTConfig,
+                                                               "eine GPTConfig")
+    train_config = gpt_train_config() if train_config is None else check_instance(
+        "train_config", train_config, TrainConfig, "eine TrainConfig")
+    if train_config.steps is None:
+        raise ValueError("train_config.steps muss gesetzt sein: Das GPT trainiert auf "
+                         "zufälligen Ausschnitten nach Schritten, nicht nach Epochen.")
+    val_fraction = check_float("val_fraction", val_fraction, 0.0, 0.5, open_min=True,
+                               open_max=True)
+    use_cache = check_bool("use_cache", use_cache)
     tokenizer = CharTokenizer.from_text(text)
-    config = GPTConfig(**{**asdict(config), "vocab_size": tokenizer.vocab_size})
-    key = cache_key(config, train_config, text)
-    path = cache_dir("gpt") / f"gpt-{key}.pt"
+    config = dataclasses.replace(config, vocab_size=tokenizer.vocab_size)
     device = torch.device(device) if device is not None else get_device()
-
-    model = GPT(config)
-    if use_cache and path.is_file():
-        state = torch.load(path, map_location="cpu", weights_only=False)
-        model.load_state_dict(state["model"])
-        info = {**state["info"], "from_cache": True, "path": path}
-        return model.to(device).eval(), tokenizer, info
-
-    set_seed(train_config.seed)
-    model = GPT(config).to(device)  # nach dem Seed neu anlegen: reproduzierbare Startgewichte
     data = torch.tensor(tokenizer.encode(text), dtype=torch.long)
-    n_val = int(len(data) * train_config.val_fraction)
+    n_val = int(len(data) * val_fraction)
     train_data, val_data = data[:-n_val], data[-n_val:]
     if min(len(train_data), len(val_data)) <= config.block_size + 1:
         raise ValueError("Der Text ist zu kurz für diese Kontextlänge.")
-    opt = torch.optim.AdamW(model.parameters(), lr=train_config.lr,
-                            weight_decay=train_config.weight_decay, betas=(0.9, 0.99))
-    gen = torch.Generator().manual_seed(train_config.seed)
-    history = []
-    start = time.perf_counter()
-    model.train()
-    for step in range(train_config.steps):
-        for group in opt.param_groups:
-            group["lr"] = _lr_at(step, train_config)
-        x, y = _batch(train_data, config.block_size, train_config.batch_size, gen)
-        _, loss, _ = model(x.to(device), y.to(device))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        last = step == train_config.steps - 1
-        if (step + 1) % train_config.eval_every == 0 or last:
-            val = evaluate(model, val_data)
-            history.append((step + 1, loss.item(), val))
-            if verbose:
-                print(f"Schritt {step + 1:5d}: Training {loss.item():.3f}, Validierung {val:.3f}")
-    seconds = time.perf_counter() - start
-    model.eval()
-    info = {"history": history, "seconds": seconds, "key": key, "params": model.num_params(),
-            "device": str(device)}
-    if use_cache:
-        tmp = path.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "info": info, "config": asdict(config)}, tmp)
-        tmp.replace(path)
-    return model, tokenizer, {**info, "from_cache": False, "path": path}
+
+    def train():
+        set_seed(train_config.seed)
+        model = GPT(config)  # nach dem Seed anlegen: reproduzierbare Startgewichte
+        train_batches = RandomWindows(train_data, config.block_size, train_config.batch_size,
+                                      seed=train_config.seed)
+        val_batches = RandomWindows(val_data, config.block_size, 32, seed=123, n_batches=8)
+        start = time.perf_counter()
+        history = fit(model, train_batches, val_batches, train_config, device=device)
+        info = {"history": history.as_dict(), "seconds": time.perf_counter() - start,
+                "params": model.num_params(), "device": str(device)}
+        return model.state_dict(), info
+
+    # Der Fortschrittsbalken ändert das Ergebnis nicht und gehört nicht in den Schlüssel.
+    key_config = dataclasses.replace(train_config, progress=False)
+    art = load_or_train("gpt", (config, key_config, val_fraction, text), train,
+                        use_cache=use_cache)
+    model = GPT(config)
+    model.load_state_dict(art.tensors)
+    info = {**art.info, "from_cache": art.from_cache, "path": art.path}
+    return model.to(device).eval(), tokenizer, info

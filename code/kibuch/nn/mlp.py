@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from kibuch.core.checks import check_choice, check_float, check_instance, check_int
+
 #: Erlaubte Aktivierungsfunktionen der verdeckten Schichten.
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
@@ -29,31 +31,18 @@ class MLPConfig:
     dropout: float = 0.0  # Dropout-Wahrscheinlichkeit nach jeder verdeckten Schicht
 
     def __post_init__(self) -> None:
-        for name in ("in_features", "out_features"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine ganze Zahl ≥ 1 sein, nicht {value!r}.")
-        try:
-            self.hidden = tuple(self.hidden)
-        except TypeError as err:
-            raise TypeError(
-                f"hidden muss eine Folge ganzer Zahlen sein, nicht {self.hidden!r}."
-            ) from err
-        for h in self.hidden:
-            if isinstance(h, bool) or not isinstance(h, int) or h < 1:
-                raise ValueError(f"Jede Schichtbreite in hidden muss ≥ 1 sein, nicht {h!r}.")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"Unbekannte Aktivierung {self.activation!r}; erlaubt: {', '.join(ACTIVATIONS)}."
-            )
-        if not 0.0 <= float(self.dropout) < 1.0:
-            raise ValueError(f"dropout muss in [0, 1) liegen, nicht {self.dropout!r}.")
+        self.in_features = check_int("in_features", self.in_features, minimum=1)
+        self.out_features = check_int("out_features", self.out_features, minimum=1)
+        check_instance("hidden", self.hidden, (tuple, list), "ein Tupel ganzer Zahlen")
+        self.hidden = tuple(check_int(f"hidden[{i}]", h, minimum=1)
+                            for i, h in enumerate(self.hidden))
+        self.activation = check_choice("activation", self.activation, ACTIVATIONS)
+        self.dropout = check_float("dropout", self.dropout, 0.0, 1.0, open_max=True)
 
 
 def build_mlp(cfg: MLPConfig) -> nn.Sequential:
     """Baut das MLP als ``nn.Sequential``: Flatten → (Linear → Aktivierung)* → Linear."""
-    if not isinstance(cfg, MLPConfig):
-        raise TypeError(f"cfg muss eine MLPConfig sein, nicht {type(cfg).__name__}.")
+    check_instance("cfg", cfg, MLPConfig, "eine MLPConfig")
     act = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[cfg.activation]
     layers: list[nn.Module] = [nn.Flatten()]  # (B, ...) -> (B, in_features)
     width = cfg.in_features
@@ -71,12 +60,12 @@ class TorchMLP(nn.Module):
 
     def __init__(self, cfg: MLPConfig | None = None):
         super().__init__()
-        self.cfg = cfg if cfg is not None else MLPConfig()
-        if not isinstance(self.cfg, MLPConfig):
-            raise TypeError(f"cfg muss eine MLPConfig sein, nicht {type(self.cfg).__name__}.")
+        self.cfg = check_instance("cfg", cfg if cfg is not None else MLPConfig(), MLPConfig,
+                                  "eine MLPConfig")
         self.net = build_mlp(self.cfg)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_instance("x", x, torch.Tensor, "ein torch.Tensor")
         if x.dim() < 2:
             raise ValueError(f"Eingabe braucht eine Batch-Dimension, Form war {tuple(x.shape)}.")
         if x[0].numel() != self.cfg.in_features:
@@ -89,6 +78,5 @@ class TorchMLP(nn.Module):
 
 def count_parameters(model: nn.Module) -> int:
     """Zahl der trainierbaren Parameter (Gewichte und Schwellwerte) eines Modells."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model muss ein nn.Module sein, nicht {type(model).__name__}.")
+    check_instance("model", model, nn.Module, "ein torch.nn.Module")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

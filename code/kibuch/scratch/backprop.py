@@ -13,9 +13,9 @@ die Gleichungen aus Kapitel 3.2.
 
 from __future__ import annotations
 
-import math
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass, fields
 
+from kibuch.core.checks import check_float, check_instance
 from kibuch.nn.activations import sigmoid
 
 
@@ -27,26 +27,23 @@ class TwoNeuronNet:
     b2: float = 0.2  # Schwellwert (Bias) von Neuron 2
 
     def __post_init__(self) -> None:
-        for name, value in zip(("w1", "b1", "w2", "b2"), astuple(self), strict=True):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{name} muss eine Zahl sein, nicht {type(value).__name__}.")
-            if not math.isfinite(value):
-                raise ValueError(f"{name} muss endlich sein, nicht {value!r}.")
+        for f in fields(self):
+            setattr(self, f.name, check_float(f.name, getattr(self, f.name)))
 
 
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} muss eine Zahl sein, nicht {type(value).__name__}.")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} muss endlich sein, nicht {value!r}.")
-    return float(value)
+def _check_cache(cache) -> dict[str, float]:
+    """``cache`` muss das dict aus :func:`forward` sein."""
+    check_instance("cache", cache, dict, "das dict aus forward()")
+    missing = {"a0", "a1", "a2"} - set(cache)
+    if missing:
+        raise ValueError(f"cache stammt nicht aus forward(): es fehlen {sorted(missing)}.")
+    return cache
 
 
 def forward(p: TwoNeuronNet, x: float) -> dict[str, float]:
     """Vorwärtsrechnung: gibt alle Zwischengrößen a0, z1, a1, z2, a2 zurück."""
-    if not isinstance(p, TwoNeuronNet):
-        raise TypeError(f"p muss ein TwoNeuronNet sein, nicht {type(p).__name__}.")
-    a0 = _number("x", x)
+    check_instance("p", p, TwoNeuronNet, "ein TwoNeuronNet")
+    a0 = check_float("x", x)
     z1 = p.w1 * a0 + p.b1
     a1 = float(sigmoid(z1))
     z2 = p.w2 * a1 + p.b2
@@ -56,17 +53,14 @@ def forward(p: TwoNeuronNet, x: float) -> dict[str, float]:
 
 def loss(a2: float, y: float) -> float:
     """Quadratischer Fehler E = ½ (a2 − y)²."""
-    return 0.5 * (_number("a2", a2) - _number("y", y)) ** 2
+    return 0.5 * (check_float("a2", a2) - check_float("y", y)) ** 2
 
 
 def backward(p: TwoNeuronNet, cache: dict[str, float], y: float) -> dict[str, float]:
     """Rückwärtsrechnung: partielle Ableitungen von E nach allen Parametern und a1."""
-    if not isinstance(p, TwoNeuronNet):
-        raise TypeError(f"p muss ein TwoNeuronNet sein, nicht {type(p).__name__}.")
-    missing = {"a0", "a1", "a2"} - set(cache)
-    if missing:
-        raise ValueError(f"cache stammt nicht aus forward(): es fehlen {sorted(missing)}.")
-    y = _number("y", y)
+    check_instance("p", p, TwoNeuronNet, "ein TwoNeuronNet")
+    cache = _check_cache(cache)
+    y = check_float("y", y)
     a0, a1, a2 = cache["a0"], cache["a1"], cache["a2"]
     dE_da2 = a2 - y  # Ableitung von ½(a2 − y)²
     delta2 = dE_da2 * a2 * (1 - a2)  # dE/dz2 = dE/da2 · σ'(z2)
@@ -81,8 +75,8 @@ def backward(p: TwoNeuronNet, cache: dict[str, float], y: float) -> dict[str, fl
 
 def numerical_gradient(p: TwoNeuronNet, x: float, y: float, eps: float = 1e-6) -> dict[str, float]:
     """Ableitungen von E nach w1, b1, w2, b2 per zentraler finiter Differenz (zum Prüfen)."""
-    if not eps > 0:
-        raise ValueError(f"eps muss positiv sein, nicht {eps!r}.")
+    check_instance("p", p, TwoNeuronNet, "ein TwoNeuronNet")
+    eps = check_float("eps", eps, 0.0, open_min=True)
     grads = {}
     for name in ("w1", "b1", "w2", "b2"):
         plus = TwoNeuronNet(**{**vars(p), name: getattr(p, name) + eps})
@@ -95,8 +89,7 @@ def numerical_gradient(p: TwoNeuronNet, x: float, y: float, eps: float = 1e-6) -
 
 def sgd_step(p: TwoNeuronNet, x: float, y: float, lr: float = 1.0) -> tuple[TwoNeuronNet, float]:
     """Ein Schritt Gradientenabstieg; gibt die neuen Parameter und den Fehler davor zurück."""
-    if not (isinstance(lr, (int, float)) and lr > 0):
-        raise ValueError(f"lr muss eine positive Zahl sein, nicht {lr!r}.")
+    lr = check_float("lr", lr, 0.0, open_min=True)
     cache = forward(p, x)
     grads = backward(p, cache, y)
     new = TwoNeuronNet(**{k: getattr(p, k) - lr * grads[k] for k in ("w1", "b1", "w2", "b2")})

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kibuch.core.checks import check_array, check_bool, check_int
+
 #: Namen der Prognosen in der Reihenfolge, in der ``one_step_forecasts`` sie liefert.
 FORECAST_NAMES = ("letzter Wert", "saisonal naiv", "Regression auf Vorwerten")
 
@@ -27,16 +29,27 @@ def lag_matrix(values, n_lags: int) -> tuple[np.ndarray, np.ndarray]:
 
     Rückgabe ``X`` mit Form (n − n_lags, n_lags) und Ziel ``y`` mit Form (n − n_lags,).
     """
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1:
-        raise ValueError(f"values muss eine 1D-Reihe sein, nicht Form {values.shape}.")
-    if isinstance(n_lags, bool) or not isinstance(n_lags, (int, np.integer)) or n_lags < 1:
-        raise ValueError(f"n_lags muss eine ganze Zahl ≥ 1 sein, nicht {n_lags!r}.")
+    n_lags = check_int("n_lags", n_lags, minimum=1)
+    values = check_array("values", values, ndim=1)
     if len(values) <= n_lags:
-        raise ValueError(f"Die Reihe ist mit {len(values)} Werten zu kurz für {n_lags} Vorwerte.")
+        raise ValueError(f"n_lags = {n_lags} ist zu groß: values hat nur {len(values)} Werte.")
     n = len(values)
     X = np.column_stack([values[n_lags - k:n - k] for k in range(1, n_lags + 1)])  # (n-L, L)
     return X, values[n_lags:]
+
+
+def _check_args(values, n_test, n_lags, season, log):
+    """Prüft die Argumente von ``one_step_forecasts``."""
+    values = check_array("values", values, ndim=1)
+    n_test, n_lags = check_int("n_test", n_test, minimum=1), check_int("n_lags", n_lags, minimum=1)
+    season, log = check_int("season", season, minimum=1), check_bool("log", log)
+    if len(values) < n_test + max(n_lags, season) + 2:
+        raise ValueError(f"values ist mit {len(values)} Werten zu kurz für n_test = {n_test}, "
+                         f"n_lags = {n_lags} und season = {season} (nötig: n_test + "
+                         f"max(n_lags, season) + 2 = {n_test + max(n_lags, season) + 2}).")
+    if log and np.any(values <= 0):
+        raise ValueError("log=True verlangt ausschließlich positive Werte.")
+    return values, n_test, n_lags, season, log
 
 
 def one_step_forecasts(values, n_test: int = 24, *, n_lags: int = 12, season: int = 12,
@@ -48,15 +61,7 @@ def one_step_forecasts(values, n_test: int = 24, *, n_lags: int = 12, season: in
     """
     from sklearn.linear_model import LinearRegression
 
-    values = np.asarray(values, dtype=float)
-    if isinstance(n_test, bool) or not isinstance(n_test, (int, np.integer)) or n_test < 1:
-        raise ValueError(f"n_test muss eine ganze Zahl ≥ 1 sein, nicht {n_test!r}.")
-    if isinstance(season, bool) or not isinstance(season, (int, np.integer)) or season < 1:
-        raise ValueError(f"season muss eine ganze Zahl ≥ 1 sein, nicht {season!r}.")
-    if len(values) < n_test + max(n_lags, season) + 2:
-        raise ValueError("Die Reihe ist zu kurz für so viele Testwerte und Vorwerte.")
-    if log and np.any(values <= 0):
-        raise ValueError("log=True verlangt ausschließlich positive Werte.")
+    values, n_test, n_lags, season, log = _check_args(values, n_test, n_lags, season, log)
     series = np.log(values) if log else values
     X, y = lag_matrix(series, n_lags)  # (n-L, L), (n-L,)
     model = LinearRegression().fit(X[:-n_test], y[:-n_test])

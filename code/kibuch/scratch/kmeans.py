@@ -9,7 +9,7 @@ zwischen zwei Schritten, bis sich nichts mehr ändert:
 ``kmeans`` speichert jeden Zwischenstand in ``KMeansResult.history``; damit zeichnet
 Kapitel 3 die Schritte als Bildraster und als interaktiven Schieberegler. Das Ergebnis
 stimmt bei gleicher Startbelegung mit ``sklearn.cluster.KMeans(algorithm="lloyd")``
-überein (siehe ``tests/test_kmeans.py``).
+überein (siehe ``tests/scratch/test_kmeans.py``).
 
 Beispiel::
 
@@ -23,7 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kibuch.core.checks import check_array, check_choice, check_instance, check_int
+
 _INITS = ("random", "k-means++")
+MAX_N_INIT = 1_000  # mehr Neustarts bringen nichts mehr, dauern aber lange
 
 
 @dataclass
@@ -32,6 +35,9 @@ class KMeansConfig:
     init: str = "random"  # "random": k zufällige Datenpunkte; "k-means++": gestreute Wahl
     max_iter: int = 100  # höchstens so viele Zuordnen/Verschieben-Runden
     seed: int = 0  # Zufall nur für die Startzentren
+
+    def __post_init__(self):
+        _check_config(self)
 
 
 @dataclass
@@ -54,30 +60,33 @@ class KMeansResult:
 
 
 def _check_X(X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X muss eine nicht leere 2D-Matrix (n, d) sein, nicht Form {X.shape}.")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X enthält NaN oder unendliche Werte.")
+    X = check_array("X", X, ndim=2)
+    if X.shape[1] == 0:
+        raise ValueError(f"X braucht mindestens ein Merkmal (Spalte), hat aber die Form {X.shape}.")
     return X
 
 
-def _check_k(k, n: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k muss eine ganze Zahl sein, nicht {type(k).__name__}.")
-    if not 1 <= k <= n:
-        raise ValueError(f"k muss zwischen 1 und der Zahl der Punkte ({n}) liegen, nicht {k}.")
-    return int(k)
+def _check_centers(centers, d: int, k: int | None = None, name: str = "centers") -> np.ndarray:
+    centers = check_array(name, centers, ndim=2)
+    if centers.shape[1] != d or (k is not None and len(centers) != k):
+        shape = f"({'k' if k is None else k}, {d})"
+        raise ValueError(f"{name} muss die Form {shape} haben, nicht {centers.shape}.")
+    return centers
+
+
+def _check_config(config) -> KMeansConfig:
+    check_instance("config", config, KMeansConfig)
+    check_int("k", config.k, minimum=1)
+    check_choice("init", config.init, _INITS)
+    check_int("max_iter", config.max_iter, minimum=1)
+    check_int("seed", config.seed, minimum=0)
+    return config
 
 
 def squared_distances(X, centers) -> np.ndarray:
     """Quadrierte euklidische Abstände aller Punkte zu allen Zentren, Form (n, k)."""
     X = _check_X(X)
-    centers = np.asarray(centers, dtype=float)
-    if centers.ndim != 2 or centers.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"centers muss die Form (k, {X.shape[1]}) haben, nicht {centers.shape}."
-        )
+    centers = _check_centers(centers, X.shape[1])
     diff = X[:, None, :] - centers[None, :, :]  # (n, k, d)
     return np.einsum("nkd,nkd->nk", diff, diff)  # (n, k)
 
@@ -90,10 +99,9 @@ def init_centers(X, k: int, *, method: str = "random", seed: int = 0) -> np.ndar
     schon gewählten Zentrum – so liegen die Startzentren meist weit auseinander.
     """
     X = _check_X(X)
-    k = _check_k(k, X.shape[0])
-    if method not in _INITS:
-        raise ValueError(f"Unbekannte Initialisierung {method!r}. Erlaubt: {', '.join(_INITS)}.")
-    rng = np.random.default_rng(seed)
+    k = check_int("k", k, minimum=1, maximum=X.shape[0])
+    method = check_choice("method", method, _INITS)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
     if method == "random":
         return X[rng.choice(X.shape[0], size=k, replace=False)].copy()
     centers = [X[rng.integers(X.shape[0])]]
@@ -117,10 +125,11 @@ def update_centers(X, labels, centers) -> np.ndarray:
     Ein Zentrum ohne Punkte bleibt, wo es ist (einfachste ehrliche Regel).
     """
     X = _check_X(X)
-    centers = np.asarray(centers, dtype=float)
-    labels = np.asarray(labels)
-    if labels.shape != (X.shape[0],):
-        raise ValueError(f"labels muss die Form ({X.shape[0]},) haben, nicht {labels.shape}.")
+    centers = _check_centers(centers, X.shape[1])
+    labels = check_array("labels", labels, ndim=1, dtype=None)
+    if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels muss {X.shape[0]} ganze Clusternummern enthalten, "
+                         f"nicht {labels.shape} vom Typ {labels.dtype}.")
     new = centers.copy()
     for j in range(len(centers)):
         members = X[labels == j]
@@ -136,22 +145,13 @@ def kmeans(X, config: KMeansConfig | None = None, *, init=None) -> KMeansResult:
     ``config.max_iter`` Runden. ``history[i]`` enthält die Zentren zu Beginn der Runde
     ``i`` und die Zuordnung dazu; der letzte Eintrag ist der Endzustand.
     """
-    config = config or KMeansConfig()
-    if not isinstance(config, KMeansConfig):
-        raise TypeError("config muss eine KMeansConfig sein.")
+    config = _check_config(KMeansConfig() if config is None else config)
     X = _check_X(X)
-    k = _check_k(config.k, X.shape[0])
-    if isinstance(config.max_iter, bool) or not isinstance(config.max_iter, int) \
-            or config.max_iter < 1:
-        raise ValueError(f"max_iter muss eine ganze Zahl ≥ 1 sein, nicht {config.max_iter!r}.")
+    k = check_int("k", config.k, minimum=1, maximum=X.shape[0])
     if init is None:
         centers = init_centers(X, k, method=config.init, seed=config.seed)
     else:
-        centers = np.array(init, dtype=float)
-        if centers.shape != (k, X.shape[1]):
-            raise ValueError(
-                f"init muss die Form ({k}, {X.shape[1]}) haben, nicht {centers.shape}."
-            )
+        centers = _check_centers(init, X.shape[1], k, name="init").copy()
     labels, inertia = assign(X, centers)
     history = [KMeansStep(centers.copy(), labels.copy(), inertia)]
     converged = False
@@ -170,8 +170,8 @@ def kmeans(X, config: KMeansConfig | None = None, *, init=None) -> KMeansResult:
 
 def best_of(X, config: KMeansConfig, n_init: int = 10) -> KMeansResult:
     """Führt k-Means mit ``n_init`` Seeds (``config.seed``, +1, …) aus; kleinste Inertia gewinnt."""
-    if isinstance(n_init, bool) or not isinstance(n_init, int) or n_init < 1:
-        raise ValueError(f"n_init muss eine ganze Zahl ≥ 1 sein, nicht {n_init!r}.")
+    config = _check_config(config)
+    n_init = check_int("n_init", n_init, minimum=1, maximum=MAX_N_INIT)
     runs = [
         kmeans(X, KMeansConfig(config.k, config.init, config.max_iter, config.seed + i))
         for i in range(n_init)
@@ -189,9 +189,14 @@ def elbow_and_silhouette(X, ks, *, init: str = "k-means++", n_init: int = 5,
     from sklearn.metrics import silhouette_score
 
     X = _check_X(X)
-    ks = [int(_check_k(k, X.shape[0])) for k in ks]
+    if isinstance(ks, (str, bytes)) or not hasattr(ks, "__iter__"):
+        raise TypeError(f"ks muss eine Liste ganzer Zahlen sein, nicht {type(ks).__name__}.")
+    ks = [check_int(f"ks[{i}]", k, minimum=1, maximum=X.shape[0]) for i, k in enumerate(ks)]
     if not ks:
         raise ValueError("ks darf nicht leer sein.")
+    init = check_choice("init", init, _INITS)
+    n_init = check_int("n_init", n_init, minimum=1, maximum=MAX_N_INIT)
+    seed = check_int("seed", seed, minimum=0)
     inertias, sils = [], []
     for k in ks:
         res = best_of(X, KMeansConfig(k=k, init=init, seed=seed), n_init=n_init)

@@ -25,10 +25,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kibuch.nn.activations import get_activation, softmax
+from kibuch.core.checks import (
+    check_array,
+    check_choice,
+    check_float,
+    check_instance,
+    check_int,
+)
+from kibuch.nn.activations import ACTIVATIONS, get_activation, softmax
 
 #: Erlaubte Ausgabeköpfe.
 HEADS = ("softmax", "linear", "sigmoid")
+
+#: Obergrenze für ``epochs`` in :func:`train` – mehr ist im Buch immer ein Tippfehler.
+MAX_EPOCHS = 100_000
 
 
 @dataclass
@@ -39,15 +49,13 @@ class NumpyMLPConfig:
     seed: int = 0  # Startwert für die zufälligen Anfangsgewichte
 
     def __post_init__(self) -> None:
-        self.sizes = tuple(self.sizes)
+        check_instance("sizes", self.sizes, (tuple, list), "ein Tupel ganzer Zahlen")
+        self.sizes = tuple(check_int(f"sizes[{i}]", s, minimum=1) for i, s in enumerate(self.sizes))
         if len(self.sizes) < 2:
             raise ValueError("sizes braucht mindestens zwei Einträge (Eingabe und Ausgabe).")
-        for s in self.sizes:
-            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
-                raise ValueError(f"Jede Schichtgröße muss eine ganze Zahl ≥ 1 sein, nicht {s!r}.")
-        get_activation(self.activation)  # wirft ValueError bei unbekanntem Namen
-        if self.head not in HEADS:
-            raise ValueError(f"Unbekannter Kopf {self.head!r}; erlaubt: {', '.join(HEADS)}.")
+        self.activation = check_choice("activation", self.activation, ACTIVATIONS)
+        self.head = check_choice("head", self.head, HEADS)
+        self.seed = check_int("seed", self.seed, minimum=0)
         if self.head == "softmax" and self.sizes[-1] < 2:
             raise ValueError("Der Softmax-Kopf braucht mindestens zwei Ausgabeneuronen.")
 
@@ -56,9 +64,8 @@ class NumpyMLP:
     """MLP mit Parametern ``self.params = [W1, b1, W2, b2, …]`` (float64)."""
 
     def __init__(self, cfg: NumpyMLPConfig | None = None):
-        self.cfg = cfg if cfg is not None else NumpyMLPConfig()
-        if not isinstance(self.cfg, NumpyMLPConfig):
-            raise TypeError(f"cfg muss eine NumpyMLPConfig sein, nicht {type(self.cfg).__name__}.")
+        self.cfg = check_instance("cfg", cfg if cfg is not None else NumpyMLPConfig(),
+                                  NumpyMLPConfig, "eine NumpyMLPConfig")
         self.act, self.act_grad = get_activation(self.cfg.activation)
         rng = np.random.default_rng(self.cfg.seed)
         self.params: list[np.ndarray] = []
@@ -72,8 +79,8 @@ class NumpyMLP:
         return len(self.params) // 2
 
     def _check_X(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype=float)
-        if X.ndim != 2 or X.shape[1] != self.cfg.sizes[0]:
+        X = check_array("X", X, ndim=2)
+        if X.shape[1] != self.cfg.sizes[0]:
             raise ValueError(
                 f"X muss die Form (N, {self.cfg.sizes[0]}) haben, nicht {X.shape}."
             )
@@ -106,15 +113,16 @@ class NumpyMLP:
         return self.predict_proba(X).argmax(axis=1)
 
     def _check_y(self, y, n: int) -> np.ndarray:
-        y = np.asarray(y)
         k = self.cfg.sizes[-1]
         if self.cfg.head == "softmax":
-            if y.shape != (n,):
+            y = check_array("y", y, ndim=1, dtype=None)
+            if len(y) != n:
                 raise ValueError(f"y muss die Form ({n},) haben, nicht {y.shape}.")
             if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= k:
                 raise ValueError(f"y muss ganze Klassennummern 0 … {k - 1} enthalten.")
             return y
-        y = y.astype(float).reshape(n, -1) if y.size == n * k else y
+        y = check_array("y", y, ndim=(1, 2))
+        y = y.reshape(n, -1) if y.size == n * k else y
         if y.shape != (n, k):
             raise ValueError(f"y muss die Form ({n}, {k}) haben, nicht {np.shape(y)}.")
         return y
@@ -151,8 +159,8 @@ class NumpyMLP:
 
     def sgd_step(self, grads: list[np.ndarray], lr: float) -> None:
         """Ein Schritt Gradientenabstieg: θ ← θ − lr · ∂E/∂θ."""
-        if not (isinstance(lr, (int, float)) and lr > 0):
-            raise ValueError(f"lr muss eine positive Zahl sein, nicht {lr!r}.")
+        lr = check_float("lr", lr, 0.0, open_min=True)
+        check_instance("grads", grads, (list, tuple), "eine Liste von Arrays")
         if len(grads) != len(self.params):
             raise ValueError(f"{len(self.params)} Gradienten erwartet, nicht {len(grads)}.")
         for p, g in zip(self.params, grads, strict=True):
@@ -175,18 +183,16 @@ def train(
     ``batch_size=None`` nimmt alle Daten auf einmal (*full batch*). ``callback(epoch, model)``
     wird nach jeder Epoche aufgerufen, etwa um Entscheidungsgrenzen mitzuschreiben.
     """
-    if not isinstance(model, NumpyMLP):
-        raise TypeError(f"model muss ein NumpyMLP sein, nicht {type(model).__name__}.")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs muss eine ganze Zahl ≥ 1 sein, nicht {epochs!r}.")
+    check_instance("model", model, NumpyMLP, "ein NumpyMLP")
+    lr = check_float("lr", lr, 0.0, open_min=True)
+    epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_EPOCHS)
+    seed = check_int("seed", seed, minimum=0)
     X = model._check_X(X)
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"X hat {len(X)} Zeilen, y aber {len(y)}.")
     n = len(X)
-    bs = n if batch_size is None else batch_size
-    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1:
-        raise ValueError(f"batch_size muss eine ganze Zahl ≥ 1 oder None sein, nicht {bs!r}.")
+    y = model._check_y(y, n)  # (n,) Klassennummern bzw. (n, k) Zielwerte
+    bs = n if batch_size is None else check_int("batch_size", batch_size, minimum=1)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback muss aufrufbar sein, nicht {type(callback).__name__}.")
     rng = np.random.default_rng(seed)
     history = []
     for epoch in range(epochs):
@@ -203,8 +209,8 @@ def train(
 
 def numerical_gradients(model: NumpyMLP, X, y, eps: float = 1e-6) -> list[np.ndarray]:
     """Gradienten per zentraler Differenz (E(θ+ε) − E(θ−ε)) / 2ε – langsam, nur zum Prüfen."""
-    if not eps > 0:
-        raise ValueError(f"eps muss positiv sein, nicht {eps!r}.")
+    check_instance("model", model, NumpyMLP, "ein NumpyMLP")
+    eps = check_float("eps", eps, 0.0, open_min=True)
     grads = []
     for p in model.params:
         g = np.zeros_like(p)
@@ -224,6 +230,7 @@ def torch_gradients(model: NumpyMLP, X, y) -> tuple[float, list[np.ndarray]]:
     """Derselbe Verlust in PyTorch (float64) gerechnet; Gradienten von ``torch.autograd``."""
     import torch
 
+    check_instance("model", model, NumpyMLP, "ein NumpyMLP")
     X = torch.as_tensor(model._check_X(X), dtype=torch.float64)
     y = model._check_y(y, len(X))
     params = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in model.params]
@@ -246,6 +253,7 @@ def torch_gradients(model: NumpyMLP, X, y) -> tuple[float, list[np.ndarray]]:
 
 def check_gradients(model: NumpyMLP, X, y, eps: float = 1e-6) -> dict[str, float]:
     """Größte absolute Abweichung der Backprop-Gradienten von finiten Differenzen und autograd."""
+    check_instance("model", model, NumpyMLP, "ein NumpyMLP")
     loss, ours = model.loss_and_grads(X, y)
     numeric = numerical_gradients(model, X, y, eps)
     torch_loss, auto = torch_gradients(model, X, y)

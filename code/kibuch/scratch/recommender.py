@@ -14,6 +14,10 @@ Eingabe ist eine Bewertungstabelle mit den Spalten ``user_id``, ``film_id``,
   Filmen, die die Person schon bewertet hat.
 * ``precision_recall_at_k`` misst, wie viele der zurückgehaltenen, gut bewerteten
   Filme unter den ersten ``k`` Empfehlungen stehen.
+
+IDs dürfen Zahlen oder Texte sein. Verglichen werden sie über einen gemeinsamen
+Schlüssel (``_id_key``): ``7``, ``np.int64(7)``, ``7.0`` und ``"7"`` bezeichnen dieselbe
+Person bzw. denselben Film. Zurückgegeben werden die IDs so, wie sie in den Daten stehen.
 """
 
 from __future__ import annotations
@@ -21,24 +25,69 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kibuch.core.checks import check_float, check_instance, check_int
+
 _REQUIRED = ("user_id", "film_id", "bewertung", "zeitstempel")
 
 
-def _check_ratings(ratings) -> pd.DataFrame:
-    if not isinstance(ratings, pd.DataFrame):
-        raise TypeError(f"ratings muss ein DataFrame sein, nicht {type(ratings).__name__}.")
+def _id_key(value):
+    """Vergleichsschlüssel einer ID: ganze Zahlen, ganzzahlige Floats und Ziffern-Texte
+    werden zu ``int``, alle anderen Texte bleiben, wie sie sind."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def _keys(values) -> list:
+    return [_id_key(v) for v in values]
+
+
+def _native(value):
+    """NumPy-Skalare als gewöhnliche Python-Werte (``np.int64(7)`` → ``7``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_ratings(ratings, name: str = "ratings") -> pd.DataFrame:
+    check_instance(name, ratings, pd.DataFrame, "ein pandas.DataFrame")
     missing = [c for c in _REQUIRED if c not in ratings.columns]
     if missing:
-        raise ValueError(f"ratings fehlen die Spalten {missing}; nötig sind {list(_REQUIRED)}.")
+        raise ValueError(f"{name} fehlen die Spalten {missing}; nötig sind {list(_REQUIRED)}.")
     if ratings.empty:
-        raise ValueError("ratings ist leer.")
+        raise ValueError(f"{name} ist leer.")
+    holes = [c for c in _REQUIRED if ratings[c].isna().any()]
+    if holes:
+        raise ValueError(f"{name} hat fehlende Werte in den Spalten {holes}.")
+    if not pd.api.types.is_numeric_dtype(ratings["bewertung"]) \
+            or not np.isfinite(ratings["bewertung"].to_numpy(dtype=float)).all():
+        raise ValueError(f"{name}['bewertung'] muss endliche Zahlen enthalten.")
+    if not pd.api.types.is_datetime64_any_dtype(ratings["zeitstempel"]):
+        raise TypeError(f"{name}['zeitstempel'] muss Zeitpunkte (datetime64) enthalten, "
+                        f"nicht {ratings['zeitstempel'].dtype}.")
     return ratings
 
 
-def _check_k(k) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k muss eine ganze Zahl ≥ 1 sein, nicht {k!r}.")
-    return int(k)
+def _check_users(users) -> list:
+    if isinstance(users, (str, bytes)) or not hasattr(users, "__iter__"):
+        kind = "ein einzelner String" if isinstance(users, (str, bytes)) else type(users).__name__
+        raise TypeError(f"users muss eine Liste von Personen-IDs sein, nicht {kind}.")
+    users = list(users)
+    if not users:
+        raise ValueError("users darf nicht leer sein.")
+    if any(u is None or (isinstance(u, float) and np.isnan(u)) for u in users):
+        raise ValueError("users enthält fehlende IDs (None oder NaN).")
+    return users
+
+
+def _seen_by_user(train: pd.DataFrame) -> dict:
+    """Je Person (Schlüssel) die Schlüssel der Filme, die sie schon bewertet hat."""
+    seen: dict = {}
+    for user, film in zip(_keys(train["user_id"]), _keys(train["film_id"])):
+        seen.setdefault(user, set()).add(film)
+    return seen
 
 
 def split_by_time(ratings: pd.DataFrame, test_frac: float = 0.2, *, min_ratings: int = 5
@@ -50,8 +99,8 @@ def split_by_time(ratings: pd.DataFrame, test_frac: float = 0.2, *, min_ratings:
     Teilung reproduzierbar ist.
     """
     ratings = _check_ratings(ratings)
-    if not 0 < test_frac < 1:
-        raise ValueError(f"test_frac muss zwischen 0 und 1 liegen, nicht {test_frac}.")
+    test_frac = check_float("test_frac", test_frac, 0.0, 1.0, open_min=True, open_max=True)
+    min_ratings = check_int("min_ratings", min_ratings, minimum=1)
     ordered = ratings.sort_values(["user_id", "zeitstempel", "film_id"], kind="mergesort")
     rank = ordered.groupby("user_id").cumcount()  # 0 = älteste Bewertung
     size = ordered.groupby("user_id")["film_id"].transform("size")
@@ -60,30 +109,33 @@ def split_by_time(ratings: pd.DataFrame, test_frac: float = 0.2, *, min_ratings:
     return ordered[~is_test].reset_index(drop=True), ordered[is_test].reset_index(drop=True)
 
 
-def relevant_items(test: pd.DataFrame, threshold: float = 4.0) -> dict[int, set[int]]:
+def relevant_items(test: pd.DataFrame, threshold: float = 4.0) -> dict:
     """Je Person die Filme im Testteil mit ``bewertung ≥ threshold`` („hat gefallen“)."""
-    test = _check_ratings(test)
+    test = _check_ratings(test, "test")
+    threshold = check_float("threshold", threshold)
     liked = test[test["bewertung"] >= threshold]
-    return {int(u): set(map(int, g)) for u, g in liked.groupby("user_id")["film_id"]}
+    return {_native(u): {_native(f) for f in g} for u, g in liked.groupby("user_id")["film_id"]}
 
 
-def recommend_popular(train: pd.DataFrame, users, k: int = 10) -> dict[int, list[int]]:
+def recommend_popular(train: pd.DataFrame, users, k: int = 10) -> dict[object, list]:
     """Basislinie: die ``k`` meistbewerteten Filme, die die Person noch nicht kennt."""
-    train = _check_ratings(train)
-    k = _check_k(k)
+    train = _check_ratings(train, "train")
+    users = _check_users(users)
+    k = check_int("k", k, minimum=1)
     ranking = train["film_id"].value_counts(sort=False).sort_index(kind="mergesort")
-    ranking = ranking.sort_values(ascending=False, kind="mergesort").index.to_numpy()
-    seen = train.groupby("user_id")["film_id"].agg(set)
+    ranking = ranking.sort_values(ascending=False, kind="mergesort").index.tolist()
+    ranking_keys = _keys(ranking)
+    seen = _seen_by_user(train)
     result = {}
     for u in users:
-        known = seen.get(u, set())
+        known = seen.get(_id_key(u), set())
         recs = []
-        for film in ranking:
-            if film not in known:
-                recs.append(int(film))
+        for film, key in zip(ranking, ranking_keys):
+            if key not in known:
+                recs.append(_native(film))
                 if len(recs) == k:
                     break
-        result[int(u)] = recs
+        result[_native(u)] = recs
     return result
 
 
@@ -96,7 +148,8 @@ def item_similarity(train: pd.DataFrame, *, min_ratings: int = 10
     """
     from scipy import sparse
 
-    train = _check_ratings(train)
+    train = _check_ratings(train, "train")
+    min_ratings = check_int("min_ratings", min_ratings, minimum=1)
     counts = train["film_id"].value_counts()
     film_ids = np.sort(counts[counts >= min_ratings].index.to_numpy())
     if len(film_ids) < 2:
@@ -116,45 +169,54 @@ def item_similarity(train: pd.DataFrame, *, min_ratings: int = 10
 
 
 def recommend_item_knn(train: pd.DataFrame, users, k: int = 10, *,
-                       min_ratings: int = 10) -> dict[int, list[int]]:
+                       min_ratings: int = 10) -> dict[object, list]:
     """Item-basierte Empfehlungen: Summe der Ähnlichkeiten zu den bekannten Filmen.
 
     Kandidaten sind nur Filme mit mindestens ``min_ratings`` Bewertungen im
     Trainingsteil; schon bewertete Filme werden nie empfohlen.
     """
-    train = _check_ratings(train)
-    k = _check_k(k)
-    film_ids, S = item_similarity(train, min_ratings=min_ratings)
-    seen = train.groupby("user_id")["film_id"].agg(set)
+    users, k = _check_users(users), check_int("k", k, minimum=1)
+    film_ids, S = item_similarity(train, min_ratings=min_ratings)  # (I,), (I, I)
+    column = {key: i for i, key in enumerate(_keys(film_ids))}  # Film → Spalte von S
+    seen = _seen_by_user(train)
     result = {}
     for u in users:
-        known = seen.get(u, set())
-        mask = np.isin(film_ids, list(known))  # (I,)
+        known = [column[f] for f in seen.get(_id_key(u), ()) if f in column]
+        mask = np.zeros(len(film_ids), dtype=bool)  # (I,) schon bewertet?
+        mask[np.array(known, dtype=int)] = True
         scores = S[mask].sum(axis=0)  # (I,)
         scores[mask] = -np.inf
         top = np.argsort(-scores, kind="mergesort")[:k]
-        result[int(u)] = [int(film_ids[i]) for i in top if np.isfinite(scores[i])]
+        result[_native(u)] = [_native(film_ids[i]) for i in top if np.isfinite(scores[i])]
     return result
 
 
-def precision_recall_at_k(recommendations: dict[int, list[int]],
-                          relevant: dict[int, set[int]], k: int = 10) -> tuple[float, float]:
+def precision_recall_at_k(recommendations: dict, relevant: dict,
+                          k: int = 10) -> tuple[float, float]:
     """Mittlere Precision@k und Recall@k über alle Personen mit mindestens einem Treffer-Kandidaten.
 
     Precision@k: Anteil der ersten ``k`` Empfehlungen, die relevant sind (Nenner ``k``).
     Recall@k: Anteil der relevanten Filme, die unter den ersten ``k`` stehen.
     Personen ohne relevante Filme im Testteil werden nicht gezählt.
     """
-    k = _check_k(k)
+    check_instance("recommendations", recommendations, dict, "ein dict {Person: Filmliste}")
+    check_instance("relevant", relevant, dict, "ein dict {Person: Menge von Filmen}")
+    k = check_int("k", k, minimum=1)
+    for u, films in relevant.items():
+        check_instance(f"relevant[{u!r}]", films, (set, frozenset, list, tuple), "eine Menge")
+    for u, films in recommendations.items():
+        check_instance(f"recommendations[{u!r}]", films, (list, tuple, np.ndarray), "eine Liste")
+    recs = {_id_key(u): r for u, r in recommendations.items()}
     users = [u for u, rel in relevant.items() if rel]
     if not users:
         raise ValueError("Keine Person hat relevante Filme im Testteil.")
-    missing = [u for u in users if u not in recommendations]
+    missing = [u for u in users if _id_key(u) not in recs]
     if missing:
         raise ValueError(f"Für {len(missing)} Personen fehlen Empfehlungen, z. B. {missing[:3]}.")
     precision, recall = [], []
     for u in users:
-        hits = len(set(recommendations[u][:k]) & relevant[u])
+        rel = set(_keys(relevant[u]))
+        hits = len(set(_keys(recs[_id_key(u)][:k])) & rel)
         precision.append(hits / k)
-        recall.append(hits / len(relevant[u]))
+        recall.append(hits / len(rel))
     return float(np.mean(precision)), float(np.mean(recall))

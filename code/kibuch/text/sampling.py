@@ -15,29 +15,28 @@ Beispiel::
 
 from __future__ import annotations
 
-import math
-from numbers import Integral, Real
+from kibuch.core.checks import check_float, check_instance, check_int, check_probability
 
 
-def _check_options(temperature, top_k, top_p) -> None:
-    """Prüft die Sampling-Parameter und wirft verständliche Fehler."""
-    if isinstance(temperature, bool) or not isinstance(temperature, Real):
-        raise TypeError(f"temperature muss eine Zahl sein, nicht {type(temperature).__name__}.")
-    if not math.isfinite(float(temperature)) or temperature <= 0:
-        raise ValueError(
-            f"temperature muss eine endliche Zahl > 0 sein, nicht {temperature!r}. "
-            "Für „Temperatur 0“ (immer das wahrscheinlichste Token) nehmen Sie argmax."
-        )
+def check_sampling_options(temperature, top_k, top_p) -> None:
+    """Prüft die Sampling-Parameter (für „Temperatur 0“ nimmt man argmax, nicht T = 0)."""
+    check_float("temperature", temperature, minimum=0.0, open_min=True)
     if top_k is not None:
-        if isinstance(top_k, bool) or not isinstance(top_k, Integral):
-            raise TypeError(f"top_k muss eine ganze Zahl oder None sein, nicht {top_k!r}.")
-        if top_k < 1:
-            raise ValueError(f"top_k muss mindestens 1 sein, nicht {top_k}.")
+        check_int("top_k", top_k, minimum=1)
     if top_p is not None:
-        if isinstance(top_p, bool) or not isinstance(top_p, Real):
-            raise TypeError(f"top_p muss eine Zahl oder None sein, nicht {top_p!r}.")
-        if not 0 < top_p <= 1:
-            raise ValueError(f"top_p muss im Intervall (0, 1] liegen, nicht {top_p!r}.")
+        check_probability("top_p", top_p, open_min=True)
+
+
+def _check_logits(logits) -> None:
+    import torch
+
+    check_instance("logits", logits, torch.Tensor, "ein torch.Tensor")
+    if logits.dim() not in (1, 2) or logits.size(-1) == 0:
+        raise ValueError(
+            f"logits muss die Form (V,) oder (B, V) mit V ≥ 1 haben, nicht {tuple(logits.shape)}."
+        )
+    if not logits.is_floating_point():
+        raise TypeError(f"logits muss Gleitkommazahlen enthalten, nicht {logits.dtype}.")
 
 
 def filter_logits(logits, temperature: float = 1.0, top_k: int | None = None,
@@ -57,15 +56,8 @@ def filter_logits(logits, temperature: float = 1.0, top_k: int | None = None,
     """
     import torch
 
-    if not isinstance(logits, torch.Tensor):
-        raise TypeError(f"logits muss ein torch.Tensor sein, nicht {type(logits).__name__}.")
-    if logits.dim() not in (1, 2) or logits.size(-1) == 0:
-        raise ValueError(
-            f"logits muss die Form (V,) oder (B, V) mit V ≥ 1 haben, nicht {tuple(logits.shape)}."
-        )
-    if not logits.is_floating_point():
-        raise TypeError(f"logits muss Gleitkommazahlen enthalten, nicht {logits.dtype}.")
-    _check_options(temperature, top_k, top_p)
+    _check_logits(logits)
+    check_sampling_options(temperature, top_k, top_p)
 
     scores = logits / float(temperature)  # (…, V)
     neg_inf = float("-inf")
@@ -95,10 +87,8 @@ def sample(logits, *, temperature: float = 1.0, top_k: int | None = None,
     """
     import torch
 
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"generator muss ein torch.Generator sein, nicht {type(generator).__name__}."
-        )
+    if generator is not None:
+        check_instance("generator", generator, torch.Generator, "ein torch.Generator oder None")
     scores = filter_logits(logits, temperature=temperature, top_k=top_k, top_p=top_p)
     probs = torch.softmax(scores.float(), dim=-1)  # (…, V)
     flat = probs.reshape(-1, probs.size(-1))  # (B, V)

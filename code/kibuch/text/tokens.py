@@ -16,6 +16,13 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+from kibuch.core.checks import (
+    check_array,
+    check_instance,
+    check_int,
+    check_str,
+    check_str_list,
+)
 from kibuch.core.offline import offline
 
 #: Name des Encoders auf dem Hugging Face Hub (online gleichwertig zum lokalen Pfad).
@@ -28,16 +35,16 @@ class CharTokenizer:
     """Zeichen-Tokenizer: das Vokabular sind alle Zeichen des Trainingstexts."""
 
     def __init__(self, chars: Iterable[str]):
-        chars = sorted(set(chars))
+        chars = list(check_instance("chars", chars, Iterable, "eine Folge einzelner Zeichen"))
         if not chars or any(not isinstance(c, str) or len(c) != 1 for c in chars):
             raise ValueError("chars muss eine nicht leere Folge einzelner Zeichen sein.")
-        self.chars = chars
-        self.stoi = {c: i for i, c in enumerate(chars)}
+        self.chars = sorted(set(chars))
+        self.stoi = {c: i for i, c in enumerate(self.chars)}
 
     @classmethod
     def from_text(cls, text: str) -> CharTokenizer:
-        if not isinstance(text, str) or not text:
-            raise ValueError("text muss ein nicht leerer String sein.")
+        if not check_str("text", text, allow_empty=True):
+            raise ValueError("text darf nicht leer sein.")
         return cls(text)
 
     @property
@@ -45,13 +52,17 @@ class CharTokenizer:
         return len(self.chars)
 
     def encode(self, text: str) -> list[int]:
-        unknown = sorted(set(text) - self.stoi.keys())
+        unknown = sorted(set(check_str("text", text, allow_empty=True)) - self.stoi.keys())
         if unknown:
             raise ValueError(f"Zeichen nicht im Vokabular: {''.join(unknown)!r}")
         return [self.stoi[c] for c in text]
 
     def decode(self, ids: Iterable[int]) -> str:
-        return "".join(self.chars[int(i)] for i in ids)
+        """Text zu einer Folge von Token-IDs (Liste, Tupel, NumPy-Array oder 1D-Tensor)."""
+        ids = ids.tolist() if hasattr(ids, "tolist") else ids
+        check_instance("ids", ids, (list, tuple, range), "eine Liste von Token-IDs")
+        last = self.vocab_size - 1
+        return "".join(self.chars[check_int(f"ids[{n}]", i, 0, last)] for n, i in enumerate(ids))
 
 
 def train_bpe(texts: Iterable[str], vocab_size: int = 2000, *, min_frequency: int = 2):
@@ -62,13 +73,9 @@ def train_bpe(texts: Iterable[str], vocab_size: int = 2000, *, min_frequency: in
     """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-    if isinstance(texts, str):
-        texts = [texts]
-    texts = list(texts)
-    if not texts or not all(isinstance(t, str) for t in texts):
-        raise ValueError("texts muss eine nicht leere Liste von Strings sein.")
-    if not isinstance(vocab_size, int) or vocab_size < 50:
-        raise ValueError(f"vocab_size muss eine ganze Zahl ≥ 50 sein, nicht {vocab_size!r}.")
+    texts = check_str_list("texts", texts, allow_empty_items=True)
+    vocab_size = check_int("vocab_size", vocab_size, minimum=50)
+    min_frequency = check_int("min_frequency", min_frequency, minimum=0)
     tokenizer = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix="##"))
     tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
     tokenizer.decoder = decoders.BPEDecoder(suffix="")
@@ -85,15 +92,17 @@ def train_bpe(texts: Iterable[str], vocab_size: int = 2000, *, min_frequency: in
 
 def one_hot(ids, vocab_size: int):
     """One-Hot-Matrix (len(ids), vocab_size) als ``torch.float32``-Tensor."""
+    import numpy as np
     import torch
 
-    ids = torch.as_tensor(ids, dtype=torch.long)
-    if ids.dim() != 1:
-        raise ValueError("ids muss eine eindimensionale Folge von Token-IDs sein.")
-    if not isinstance(vocab_size, int) or vocab_size < 1:
-        raise ValueError(f"vocab_size muss ≥ 1 sein, nicht {vocab_size!r}.")
-    if len(ids) and (ids.min() < 0 or ids.max() >= vocab_size):
-        raise ValueError(f"Token-IDs müssen in [0, {vocab_size}) liegen.")
+    vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+    ids = check_array("ids", ids, ndim=1, min_len=0, dtype=None)
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"ids muss ganze Zahlen (Token-IDs) enthalten, nicht {ids.dtype}.")
+    if ids.size:
+        check_int("ids (kleinste)", ids.min(), 0, vocab_size - 1)
+        check_int("ids (größte)", ids.max(), 0, vocab_size - 1)
+    ids = torch.as_tensor(ids.astype(np.int64))
     return torch.nn.functional.one_hot(ids, vocab_size).float()
 
 
@@ -124,9 +133,9 @@ def resolve_encoder(name_or_path: str | os.PathLike | None = None) -> str:
     """Lokalen Pfad oder Hub-Namen für ``from_pretrained`` bestimmen (None = eingebettet)."""
     if name_or_path is None:
         return str(encoder_dir())
-    if not isinstance(name_or_path, str | os.PathLike) or not str(name_or_path).strip():
-        raise TypeError("name_or_path muss ein Pfad, ein Hub-Name oder None sein.")
-    return str(name_or_path)
+    check_instance("name_or_path", name_or_path, (str, os.PathLike), "ein Pfad, ein Hub-Name "
+                   "oder None")
+    return check_str("name_or_path", str(name_or_path))
 
 
 def quiet_import_transformers() -> None:

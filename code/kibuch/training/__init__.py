@@ -1,1 +1,1 @@
-"""Trainingsschleifen und ihre Konfiguration."""
+"""Die Trainingsschleife (eine für alle Modelle) und ihre Konfiguration."""

@@ -13,33 +13,39 @@ Passagier der Titanic) und bauen daraus plotly-Figuren.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from kibuch.core.checks import (
+    check_instance,
+    check_int,
+    check_probability,
+    check_str,
+    check_str_list,
+)
 from kibuch.viz.plotting import PALETTE
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def _check_columns(table, columns, name: str, minimum: int) -> list[str]:
-    if not isinstance(table, pd.DataFrame):
-        kind = type(table).__name__
-        raise TypeError(f"table muss ein pandas.DataFrame sein, nicht {kind}.")
-    if isinstance(columns, str):
-        raise TypeError(f"{name} muss eine Liste von Spaltennamen sein, kein einzelner String.")
-    columns = list(columns)
-    if len(columns) < minimum:
-        raise ValueError(f"{name} braucht mindestens {minimum} Spalten, nicht {len(columns)}.")
+    """``table`` ist ein nicht leerer DataFrame, ``columns`` verschiedene, vorhandene
+    Spalten ohne fehlende Werte."""
+    check_instance("table", table, pd.DataFrame, "ein pandas.DataFrame")
+    columns = check_str_list(name, columns, min_len=minimum)
     if len(set(columns)) != len(columns):
         raise ValueError(f"{name} enthält eine Spalte mehrfach: {columns}.")
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ValueError(
-            f"Spalten fehlen in der Tabelle: {missing}. Vorhanden: {list(table.columns)}."
-        )
+        raise ValueError(f"table fehlen Spalten aus {name}: {missing}. "
+                         f"Vorhanden: {list(table.columns)}.")
     if table.empty:
-        raise ValueError("Die Tabelle ist leer.")
+        raise ValueError("table ist leer (keine Zeilen).")
     holes = [c for c in columns if table[c].isna().any()]
     if holes:
         raise ValueError(
-            f"Spalten mit fehlenden Werten: {holes}. Bitte vorher füllen oder filtern."
+            f"table hat Spalten mit fehlenden Werten: {holes}. Bitte vorher füllen oder filtern."
         )
     return columns
 
@@ -85,18 +91,18 @@ def sankey_figure(table: pd.DataFrame, stages, *, colors=None, alpha: float = 0.
     import plotly.graph_objects as go
 
     labels, links = sankey_links(table, stages)
+    alpha = check_probability("alpha", alpha)
+    unit, height = check_str("unit", unit), check_int("height", height, minimum=100)
     if colors is None:
         colors = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
-    colors = list(colors)
+    colors = check_str_list("colors", colors)
     if len(colors) != len(labels):
         raise ValueError(
             f"colors braucht {len(labels)} Farben (eine je Knoten), nicht {len(colors)}."
         )
-    bad = [c for c in colors if not (isinstance(c, str) and len(c) == 7 and c.startswith("#"))]
+    bad = [c for c in colors if not _HEX.match(c)]
     if bad:
         raise ValueError(f"Farben müssen die Form '#RRGGBB' haben: {bad}.")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha muss zwischen 0 und 1 liegen, nicht {alpha!r}.")
     figure = go.Figure(go.Sankey(
         node={"label": labels, "color": colors, "pad": 18,
               "hovertemplate": f"%{{label}}: %{{value}} {unit}<extra></extra>"},
@@ -117,8 +123,10 @@ def sunburst_table(table: pd.DataFrame, path, target: str) -> pd.DataFrame:
     als Mittel der Kinder.
     """
     path = _check_columns(table, path, "path", minimum=1)
-    if not isinstance(target, str) or target not in table.columns:
+    if check_str("target", target) not in table.columns:
         raise ValueError(f"target muss eine Spalte der Tabelle sein, nicht {target!r}.")
+    if target in path:
+        raise ValueError(f"target {target!r} darf nicht zugleich in path stehen.")
     values = table[target]
     if values.isna().any() or not values.isin([0, 1]).all():
         raise ValueError(f"target {target!r} darf nur die Werte 0 und 1 enthalten.")
@@ -149,6 +157,16 @@ def sunburst_figure(table: pd.DataFrame, path, target: str, *, labels=None,
     from kibuch.core.fmt import pct
 
     nodes = sunburst_table(table, path, target)
+    if labels is not None:
+        check_instance("labels", labels, dict, "ein dict {Wert: Anzeigename} oder None")
+        check_str_list("labels (Schlüssel)", list(labels), min_len=0)
+        check_str_list("labels (Anzeigenamen)", list(labels.values()), min_len=0)
+        unknown = sorted(set(labels) - set(nodes["label"]))
+        if unknown:
+            raise ValueError(f"labels nennt Werte, die in keiner Gruppe vorkommen: {unknown}. "
+                             f"Vorhanden: {sorted(set(nodes['label']))}.")
+    colorbar_title = check_str("colorbar_title", colorbar_title)
+    hit_name, height = check_str("hit_name", hit_name), check_int("height", height, minimum=100)
     names = nodes["label"] if labels is None else nodes["label"].map(lambda v: labels.get(v, v))
     figure = go.Figure(go.Sunburst(
         ids=nodes["id"], labels=names, parents=nodes["parent"], values=nodes["treffer"],

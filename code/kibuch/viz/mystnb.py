@@ -16,6 +16,10 @@ class PlotlyJsonSkip:
 
     mime_priority_overrides = [("*", PLOTLY_MIME, 1000)]
 
+    def __init__(self, **kwargs):
+        if kwargs:
+            raise TypeError(f"PlotlyJsonSkip nimmt keine Argumente an, nicht {', '.join(kwargs)}.")
+
     @staticmethod
     def handle_mime(renderer, data, inline):
         if data.mime_type == PLOTLY_MIME:

@@ -5,12 +5,24 @@ farbenblind-taugliche Palette (Okabe–Ito) um und registriert für plotly einen
 Renderer, der die Bibliothek nicht in jede Ausgabe kopiert: Die Buchseiten
 laden ``plotly.min.js`` einmal lokal, Jupyter nutzt den plotly-MIME-Typ.
 ``german_axes(ax)`` setzt Dezimalkommas an die Achsenbeschriftungen.
+``add_visibility_slider`` gibt einer plotly-Figur einen Schieberegler, der ohne
+laufenden Python-Kernel funktioniert (alle Stellungen stecken vorab in der Figur).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from html import escape as html_escape
+
+from kibuch.core.checks import (
+    check_bool,
+    check_float,
+    check_int,
+    check_same_length,
+    check_str,
+    check_str_list,
+)
 
 #: Okabe–Ito-Palette, für alle Formen von Farbenblindheit unterscheidbar.
 PALETTE = (
@@ -33,6 +45,7 @@ def de_tick(value: float, _pos=None) -> str:
     """
     from kibuch.core.fmt import de
 
+    value = check_float("value", value)
     big = abs(value) >= 10_000
     if float(value).is_integer():
         return de(value, 0, thousands=big)
@@ -43,8 +56,12 @@ def de_tick(value: float, _pos=None) -> str:
 
 def german_axes(ax, *, x: bool = True, y: bool = True):
     """Setzt deutsche Zahlformate (Dezimalkomma, Tausenderpunkt) an Achsen."""
+    from matplotlib.axes import Axes
     from matplotlib.ticker import FuncFormatter
 
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax muss eine matplotlib-Achse (Axes) sein, nicht {type(ax).__name__}.")
+    x, y = check_bool("x", x), check_bool("y", y)
     if x:
         ax.xaxis.set_major_formatter(FuncFormatter(de_tick))
     if y:
@@ -97,8 +114,7 @@ def _register_plotly_renderer() -> None:
 
 def setup(*, dpi: int = 110) -> None:
     """Stellt matplotlib und plotly für das Buch ein. Idempotent."""
-    if not isinstance(dpi, int) or dpi < 50:
-        raise ValueError(f"dpi muss eine ganze Zahl ≥ 50 sein, nicht {dpi!r}.")
+    dpi = check_int("dpi", dpi, minimum=50, maximum=1200)
     import matplotlib as mpl
     from cycler import cycler
 
@@ -124,3 +140,45 @@ def setup(*, dpi: int = 110) -> None:
     except ImportError:  # außerhalb von IPython gibt es nichts umzustellen
         pass
     _register_plotly_renderer()
+
+
+def add_visibility_slider(fig, step_traces: Sequence[Sequence[int]], labels: Sequence[str], *,
+                          titles: Sequence[str] | None = None, prefix: str = ""):
+    """Fügt einer plotly-Figur einen Schieberegler hinzu, der Spuren ein- und ausblendet.
+
+    ``step_traces[i]`` sind die Nummern der Spuren, die in Stellung ``i`` sichtbar
+    sind; Spuren, die in keiner Liste vorkommen, bleiben immer sichtbar. ``titles``
+    (optional) setzt je Stellung den Figurentitel. Alle Daten stecken vorab in der
+    Figur, deshalb funktioniert der Regler auch in einer statischen HTML-Seite.
+    """
+    import plotly.graph_objects as go
+
+    if not isinstance(fig, go.Figure):
+        raise TypeError(f"fig muss eine plotly-Figur sein, nicht {type(fig).__name__}.")
+    labels = check_str_list("labels", labels)
+    titles = None if titles is None else check_str_list("titles", titles)
+    prefix = check_str("prefix", prefix, allow_empty=True)
+    if isinstance(step_traces, (str, bytes)) or not hasattr(step_traces, "__len__"):
+        raise TypeError("step_traces muss eine Liste von Listen mit Spurnummern sein.")
+    check_same_length(step_traces=step_traces, labels=labels)
+    if titles is not None:
+        check_same_length(titles=titles, labels=labels)
+    n_traces = len(fig.data)
+    if n_traces == 0:
+        raise ValueError("fig hat noch keine Spuren, die der Regler schalten könnte.")
+    groups = [{check_int(f"step_traces[{i}]", j, 0, n_traces - 1) for j in group}
+              for i, group in enumerate(step_traces)]
+    switched = set().union(*groups)
+    steps = []
+    for i, group in enumerate(groups):
+        visible = [j not in switched or j in group for j in range(n_traces)]
+        layout = {"title.text": titles[i]} if titles is not None else {}
+        steps.append({"method": "update", "label": labels[i],
+                      "args": [{"visible": visible}, layout]})
+    for j, trace in enumerate(fig.data):
+        trace.visible = steps[0]["args"][0]["visible"][j]
+    if titles is not None:
+        fig.update_layout(title_text=titles[0])
+    fig.update_layout(sliders=[{"steps": steps, "active": 0, "pad": {"t": 40},
+                                "currentvalue": {"prefix": prefix}}])
+    return fig

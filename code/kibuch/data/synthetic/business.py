@@ -18,6 +18,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kibuch.core.checks import check_float, check_int
+
+#: Höchstzahl erzeugter Zeilen – mehr passt kaum in den Speicher eines Laptops.
+MAX_ROWS = 10_000_000
+
 #: Die Segmente in ``make_customers`` mit Mittelwerten von
 #: (alter, umsatz_jahr in EUR, bestellungen_jahr, anteil_rabatt).
 CUSTOMER_SEGMENTS = {
@@ -28,12 +33,6 @@ CUSTOMER_SEGMENTS = {
 }
 
 
-def _check_n(n, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
-        raise ValueError(f"n muss eine ganze Zahl ≥ {minimum} sein, nicht {n!r}.")
-    return int(n)
-
-
 def make_customers(n: int = 600, *, seed: int = 0) -> pd.DataFrame:
     """Synthetische Kundentabelle mit ``n`` Zeilen.
 
@@ -42,7 +41,8 @@ def make_customers(n: int = 600, *, seed: int = 0) -> pd.DataFrame:
     ``segment_wahr`` (das Segment, aus dem die Zeile gezogen wurde – ein
     Clusterverfahren bekommt es nicht zu sehen).
     """
-    n = _check_n(n, len(CUSTOMER_SEGMENTS))
+    n = check_int("n", n, minimum=len(CUSTOMER_SEGMENTS), maximum=MAX_ROWS)
+    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     names = list(CUSTOMER_SEGMENTS)
     segment = rng.choice(len(names), size=n, p=[0.3, 0.3, 0.25, 0.15])
@@ -70,9 +70,9 @@ def make_sensor_data(n: int = 1440, *, anomaly_rate: float = 0.02, seed: int = 0
     Ausreißer in einzelnen Größen *oder* untypische Kombinationen (hohe Vibration bei
     niedriger Last).
     """
-    n = _check_n(n, 10)
-    if not 0 <= anomaly_rate < 0.5:
-        raise ValueError(f"anomaly_rate muss in [0, 0,5) liegen, nicht {anomaly_rate}.")
+    n = check_int("n", n, minimum=10, maximum=MAX_ROWS)
+    anomaly_rate = check_float("anomaly_rate", anomaly_rate, 0.0, 0.5, open_max=True)
+    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     t = np.arange(n)
     load = 0.6 + 0.3 * np.sin(2 * np.pi * t / 480) + rng.normal(0, 0.03, n)  # Last 0…1
@@ -104,7 +104,8 @@ def make_orders(n: int = 12, *, seed: int = 0) -> pd.DataFrame:
     Spalten: ``zeitstempel``, ``geschlecht`` ("m", "w", "d"), ``alter`` (mit
     fehlenden Werten), ``kategorie`` (Warengruppe) und ``betrag`` (EUR).
     """
-    n = _check_n(n, 4)
+    n = check_int("n", n, minimum=4, maximum=MAX_ROWS)
+    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     start = pd.Timestamp("2026-03-02")
     minutes = np.sort(rng.integers(0, 3 * 24 * 60, n))

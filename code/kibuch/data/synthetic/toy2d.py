@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kibuch.core.checks import check_array, check_choice, check_float, check_int, check_str_list
+
 #: Namen der verfügbaren Datensätze.
 DATASETS = ("kreise", "xor", "gauss", "spirale")
 
@@ -30,6 +32,8 @@ FEATURES = {
 }
 
 RADIUS = 5.0  # halbe Kantenlänge des Bereichs, in dem die Punkte liegen
+MAX_POINTS = 10_000_000  # Höchstzahl erzeugter Punkte
+MAX_RESOLUTION = 2_000  # höchstens 2000² = 4 Mio. Gitterpunkte
 
 
 def _circles(n: int, noise: float, rng: np.random.Generator):
@@ -86,28 +90,23 @@ def make_toy2d(name: str, n: int = 400, noise: float = 0.0, seed: int = 0):
     ``X`` ist ``float32`` der Form ``(n, 2)``, ``y`` ist ``int64`` mit Werten 0/1.
     Die Reihenfolge der Punkte ist zufällig gemischt.
     """
-    if name not in _MAKERS:
-        raise ValueError(f"Unbekannter Datensatz {name!r}; erlaubt: {', '.join(DATASETS)}.")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n muss eine ganze Zahl ≥ 2 sein, nicht {n!r}.")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
-        raise ValueError(f"noise muss eine Zahl zwischen 0 und 1 sein, nicht {noise!r}.")
+    name = check_choice("name", name, DATASETS)
+    n = check_int("n", n, minimum=2, maximum=MAX_POINTS)
+    noise = check_float("noise", noise, 0.0, 1.0)
+    seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
-    X, y = _MAKERS[name](int(n), float(noise), rng)
+    X, y = _MAKERS[name](n, noise, rng)
     order = rng.permutation(len(X))
     return X[order].astype(np.float32), y[order].astype(np.int64)
 
 
 def add_features(X, names=("x1", "x2")) -> np.ndarray:
     """Bildet aus den Koordinaten ``X`` (n, 2) die Merkmale ``names`` → (n, len(names))."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
+    X = check_array("X", X, ndim=2, dtype=np.float64)
+    if X.shape[1] != 2:
         raise ValueError(f"X muss die Form (n, 2) haben, nicht {X.shape}.")
-    if isinstance(names, str) or len(names) == 0:
-        raise ValueError("names muss eine nicht leere Liste von Merkmalsnamen sein.")
-    unknown = [f for f in names if f not in FEATURES]
-    if unknown:
-        raise ValueError(f"Unbekannte Merkmale {unknown}; erlaubt: {', '.join(FEATURES)}.")
+    names = [check_choice(f"names[{i}]", f, FEATURES)
+             for i, f in enumerate(check_str_list("names", names))]
     cols = [FEATURES[f](X[:, 0], X[:, 1]) for f in names]
     return np.stack(cols, axis=1).astype(np.float32)  # (n, len(names))
 
@@ -118,10 +117,8 @@ def grid(resolution: int = 60, limit: float = 6.0):
     Gedacht für Entscheidungsgrenzen: Vorhersage auf ``X_grid``, dann
     ``reshape(resolution, resolution)`` – Zeilen entsprechen x₂, Spalten x₁.
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution muss eine ganze Zahl ≥ 2 sein, nicht {resolution!r}.")
-    if not limit > 0:
-        raise ValueError(f"limit muss positiv sein, nicht {limit!r}.")
+    resolution = check_int("resolution", resolution, minimum=2, maximum=MAX_RESOLUTION)
+    limit = check_float("limit", limit, minimum=0.0, open_min=True)
     xs = np.linspace(-limit, limit, resolution)
     g1, g2 = np.meshgrid(xs, xs)  # (res, res) je
     return xs, np.stack([g1.ravel(), g2.ravel()], axis=1).astype(np.float32)

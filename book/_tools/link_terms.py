@@ -6,7 +6,7 @@ und sollte nach dem Schreiben eines Kapitels einmal laufen; das Ergebnis wird wi
 Direktiven-Optionen, Formeln, Inline-Code, bestehende Rollen oder Links. Gebeugte Formen
 („Neurons“, „Gewichten“) werden als ``{term}`Gewichten <Gewicht>``` verlinkt.
 
-Aufruf: ``python book/_ext/link_terms.py book/02_daten.md book/03_*.md``
+Aufruf: ``python book/_tools/link_terms.py book/02_daten.md book/03_*.md``
 """
 
 from __future__ import annotations

@@ -8,7 +8,11 @@ Trennstriche in den Fließtext einsetzt; Chromium trennt dann korrekt. Verweise
 innerhalb des Buchs werden zu Sprungmarken im PDF, das Inhaltsverzeichnis zu
 PDF-Lesezeichen.
 
-Aufruf: ``python book/_ext/make_pdf.py _build/singlehtml _build/html/_downloads/ki-grundlagen.pdf``
+Titel, Untertitel und Autoren der Titelseite stammen aus ``CITATION.cff``.
+
+Aufruf::
+
+    python book/_tools/make_pdf.py _build/singlehtml _build/html/_downloads/ki-grundlagen.pdf
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ html, body, .bd-container, .bd-container__inner, .bd-main, .bd-content, .bd-arti
 .kibuch-pdf-big { font-size: 34pt; font-weight: bold; }
 """
 
+ROOT = Path(__file__).resolve().parents[2]
 SKIP_TAGS = {"code", "pre", "script", "style", "math", "kbd", "samp", "a"}
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{7,}")
 
@@ -67,6 +72,27 @@ def hyphenate_html(html: str) -> str:
     return str(soup)
 
 
+def citation() -> dict:
+    """Die Angaben aus ``CITATION.cff`` (einzige Quelle für Titel und Autoren)."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def title_page(version: str) -> str:
+    """Titelseite: Titel (vor dem Doppelpunkt), Untertitel, Autoren, Version, Lizenz."""
+    import html
+
+    cff = citation()
+    title, _, subtitle = cff["title"].partition(": ")
+    authors = " und ".join(a["name"] for a in cff["authors"])
+    return (
+        f'<div class="kibuch-pdf-title"><p class="kibuch-pdf-big">{html.escape(title)}</p>'
+        f"<p>{html.escape(subtitle)}</p><p>{html.escape(authors)} · Version {version}</p>"
+        "<p>Text CC BY-SA 4.0 · Code MIT</p></div>"
+    )
+
+
 def prepare(single_dir: Path) -> Path:
     """Schreibt ``print.html``: Titelseite, interne Links als Sprungmarken, Druck-CSS, Trennung."""
     from importlib.metadata import version as pkg_version
@@ -78,12 +104,7 @@ def prepare(single_dir: Path) -> Path:
     html = src.read_text(encoding="utf-8")
     html = re.sub(r'href="(?:\.\./)*(?:book/)?index\.html#', 'href="#', html)
     html = html.replace("</head>", f"<style>{PRINT_CSS}</style></head>", 1)
-    title = (
-        '<div class="kibuch-pdf-title"><p class="kibuch-pdf-big">KI-Grundlagen</p>'
-        "<p>Ein offenes, ausführbares Lehrbuch über die Grundlagen der künstlichen "
-        f"Intelligenz</p><p>KI-Grundlagen-Autorenteam · Version {version}</p>"
-        "<p>Text CC BY-SA 4.0 · Code MIT</p></div>"
-    )
+    title = title_page(version)
     html = re.sub(r'(<article class="bd-article"[^>]*>)', r"\1" + title, html, count=1)
     html = hyphenate_html(html)
     out = single_dir / "print.html"  # Sphinx schreibt die Pfade relativ zur Wurzel
@@ -93,6 +114,8 @@ def prepare(single_dir: Path) -> Path:
 
 def render(page_html: Path, pdf: Path, chromium: str) -> None:
     from playwright.sync_api import sync_playwright
+
+    short_title = citation()["title"].partition(": ")[0]
 
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--no-first-run"]
@@ -113,7 +136,7 @@ def render(page_html: Path, pdf: Path, chromium: str) -> None:
         page.pdf(path=str(pdf), format="A4", print_background=True, outline=True, tagged=True,
                  display_header_footer=True, header_template="<span></span>",
                  footer_template=('<div style="font-size:8pt;width:100%;text-align:center;">'
-                                  'KI-Grundlagen – Seite <span class="pageNumber"></span> von '
+                                  f'{short_title} – Seite <span class="pageNumber"></span> von '
                                   '<span class="totalPages"></span></div>'),
                  margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"})
         browser.close()

@@ -1,0 +1,23 @@
+"""Sphinx-Erweiterung des Buchs „KI-Grundlagen“, nach Aufgaben getrennt.
+
+- :mod:`.assets`: plotly.js liegt lokal bei, Thebe-Skripte fallen weg, der
+  Einzelseiten-Build (Grundlage des PDFs) nutzt die HTML-Übersetzungen mit.
+- :mod:`.downloads`: Notebook-Archiv, Ausgaben aus dem Ausführungs-Cache in den
+  Download-Notebooks, Colab-Links auf den Zweig ``notebooks``, PDF im Download-Menü.
+- :mod:`.provenance`: Buchangaben aus ``CITATION.cff``, Kasten „Zitieren“ und
+  „Ausführungsprotokoll“ am Ende jedes Kapitels, Version im Seitenfuß.
+- :mod:`.status`: die Direktive ``kibuch-status`` (Laufzeiten aller Kapitel).
+- :mod:`.chapters`: welche Seiten Kapitel sind und welche Nummer sie tragen.
+
+Eingebunden über ``_config.yml`` (``sphinx.local_extensions``).
+"""
+
+from __future__ import annotations
+
+from . import assets, downloads, provenance, status
+
+
+def setup(app):
+    for module in (assets, downloads, provenance, status):
+        module.setup(app)
+    return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
