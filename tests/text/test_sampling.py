@@ -110,3 +110,27 @@ def test_invalid_logits():
         filter_logits(torch.randn(2, 0))
     with pytest.raises(TypeError):
         sample(torch.randn(3), generator=42)
+
+
+def test_nan_empty_and_infinite_logits():
+    with pytest.raises(ValueError, match="NaN"):
+        filter_logits(torch.tensor([1.0, float("nan")]))
+    with pytest.raises(ValueError, match="inf"):
+        sample(torch.tensor([1.0, float("inf")]))
+    with pytest.raises(ValueError, match="leer"):
+        filter_logits(torch.zeros(0, 4))
+    # −inf (ausgeschlossenes Token) ist erlaubt und bekommt Wahrscheinlichkeit 0
+    logits = torch.tensor([0.0, float("-inf"), 1.0])
+    draws = torch.stack([sample(logits, generator=torch.Generator().manual_seed(s))
+                         for s in range(50)])
+    assert (draws != 1).all()
+
+
+def test_check_sampling_options_is_shared():
+    from kibuch.text.sampling import check_sampling_options
+
+    check_sampling_options(0.7, 5, 0.9)  # gültig: kein Fehler
+    with pytest.raises(TypeError):
+        check_sampling_options(True, None, None)
+    with pytest.raises(ValueError):
+        check_sampling_options(1.0, None, 0.0)

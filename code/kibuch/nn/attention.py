@@ -25,11 +25,16 @@ from kibuch.core.checks import (
     check_int,
     check_probability,
 )
+from kibuch.core.device import as_device
+
+#: Obergrenze für Längen und Breiten (Schutz vor versehentlich riesigen Tensoren).
+MAX_SIZE = 65_536
 
 
 def causal_mask(t: int, device=None):
     """Boolesche Maske (t, t): ``True`` dort, wo ein Token hinschauen darf."""
-    t = check_int("t", t, minimum=1)
+    t = check_int("t", t, minimum=1, maximum=MAX_SIZE)
+    device = as_device(device) if device is not None else None
     return torch.ones(t, t, dtype=torch.bool, device=device).tril()
 
 
@@ -47,6 +52,13 @@ def _check_qkv(q, k, v, causal, mask) -> None:
     if k.size(-2) != v.size(-2):
         raise ValueError(f"k und v brauchen dieselbe Anzahl Positionen, "
                          f"nicht {k.size(-2)} und {v.size(-2)}.")
+    try:
+        torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except RuntimeError:
+        raise ValueError(f"Die vorderen Dimensionen von q, k und v passen nicht zusammen: "
+                         f"{tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}.") from None
+    if min(q.numel(), k.numel(), v.numel()) == 0:
+        raise ValueError("q, k und v dürfen nicht leer sein.")
     if mask is not None and (not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool):
         raise TypeError("mask muss ein boolescher Tensor sein (True = erlaubt).")
 
@@ -78,8 +90,8 @@ def sinusoidal_positions(n_positions: int, d_model: int):
 
     ``PE[pos, 2i] = sin(pos / 10000^(2i/d))``, ``PE[pos, 2i+1] = cos(…)``.
     """
-    n_positions = check_int("n_positions", n_positions, minimum=1)
-    d_model = check_int("d_model", d_model, minimum=2)
+    n_positions = check_int("n_positions", n_positions, minimum=1, maximum=MAX_SIZE)
+    d_model = check_int("d_model", d_model, minimum=2, maximum=MAX_SIZE)
     if d_model % 2:
         raise ValueError(f"d_model muss gerade sein, nicht {d_model}.")
     pos = torch.arange(n_positions, dtype=torch.float32)[:, None]  # (P, 1)
@@ -99,9 +111,9 @@ class BlockConfig:
     causal: bool = True  # True: Decoder (GPT), False: Encoder (BERT)
 
     def __post_init__(self):
-        self.n_embd = check_int("n_embd", self.n_embd, minimum=1)
+        self.n_embd = check_int("n_embd", self.n_embd, minimum=1, maximum=MAX_SIZE)
         self.n_head = check_int("n_head", self.n_head, minimum=1)
-        self.ff_mult = check_int("ff_mult", self.ff_mult, minimum=1)
+        self.ff_mult = check_int("ff_mult", self.ff_mult, minimum=1, maximum=64)
         self.dropout = check_probability("dropout", self.dropout, open_max=True)
         self.causal = check_bool("causal", self.causal)
         if self.n_embd % self.n_head:
@@ -155,8 +167,8 @@ def _check_input(x, cache, n_embd: int) -> None:
 
 def feed_forward(n_embd: int, mult: int = 4, dropout: float = 0.0) -> nn.Sequential:
     """Feed-Forward-Teil eines Transformer-Blocks: (B, T, C) -> (B, T, mult·C) -> (B, T, C)."""
-    n_embd = check_int("n_embd", n_embd, minimum=1)
-    mult = check_int("mult", mult, minimum=1)
+    n_embd = check_int("n_embd", n_embd, minimum=1, maximum=MAX_SIZE)
+    mult = check_int("mult", mult, minimum=1, maximum=64)
     dropout = check_probability("dropout", dropout, open_max=True)
     return nn.Sequential(
         nn.Linear(n_embd, mult * n_embd),

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from kibuch.core.checks import (
+    check_array,
     check_bool,
     check_instance,
     check_int,
@@ -112,10 +113,23 @@ def _check_mask_args(input_ids, tokenizer, probability, generator) -> None:
     if input_ids.dtype != torch.long:
         raise TypeError(f"input_ids muss ein torch.LongTensor sein, nicht {input_ids.dtype}.")
     check_probability("probability", probability, open_min=True, open_max=True)
+    _check_tokenizer(tokenizer)
     if getattr(tokenizer, "mask_token_id", None) is None:
-        raise ValueError("Der Tokenizer hat kein [MASK]-Token.")
+        raise ValueError("tokenizer hat kein [MASK]-Token.")
     if generator is not None:
         check_instance("generator", generator, torch.Generator, "ein torch.Generator oder None")
+
+
+def _check_tokenizer(tokenizer) -> None:
+    if not callable(tokenizer) or not hasattr(tokenizer, "convert_ids_to_tokens"):
+        raise TypeError(f"tokenizer muss ein Tokenizer von transformers sein, nicht "
+                        f"{type(tokenizer).__name__}.")
+
+
+def _check_model(model) -> None:
+    import torch
+
+    check_instance("model", model, torch.nn.Module, "ein Encoder (torch.nn.Module) oder None")
 
 
 def make_nsp_pairs(documents, *, seed: int = 0):
@@ -126,7 +140,7 @@ def make_nsp_pairs(documents, *, seed: int = 0):
     anderen Dokument (Label ``False``). Ergebnis: Liste von ``(a, b, ist_nachfolger)``.
     """
     documents = _check_documents(documents)
-    rng = random.Random(check_int("seed", seed))
+    rng = random.Random(check_int("seed", seed, minimum=0))
     pairs = []
     for d, doc in enumerate(documents):
         for a, b in zip(doc, doc[1:], strict=False):
@@ -156,6 +170,8 @@ def sentence_embeddings(texts, *, model=None, tokenizer=None, max_length: int = 
     max_length = check_int("max_length", max_length, minimum=2)
     model = model if model is not None else load_encoder()
     tokenizer = tokenizer if tokenizer is not None else load_encoder_tokenizer()
+    _check_model(model)
+    _check_tokenizer(tokenizer)
     batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
                       return_tensors="pt")
     with torch.no_grad():
@@ -172,6 +188,8 @@ def attention_maps(text: str, *, model=None, tokenizer=None):
     text = check_str("text", text)
     model = model if model is not None else load_encoder(output_attentions=True)
     tokenizer = tokenizer if tokenizer is not None else load_encoder_tokenizer()
+    _check_model(model)
+    _check_tokenizer(tokenizer)
     batch = tokenizer(text, return_tensors="pt")
     with torch.no_grad():
         out = model(**batch, output_attentions=True)
@@ -202,11 +220,17 @@ class TextBatches:
 
     def __init__(self, texts, labels, tokenizer, *, batch_size: int, max_length: int,
                  seed: int = 0, shuffle: bool = True):
+        import numpy as np
         import torch
 
         self.texts = check_str_list("texts", texts)
+        labels = check_array("labels", labels, ndim=1, dtype=None)
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise TypeError(f"labels muss Klassennummern (ganze Zahlen) enthalten, "
+                            f"nicht {labels.dtype}.")
         self.labels = torch.as_tensor(labels, dtype=torch.long)  # Klassennummern (n,)
         check_same_length(texts=self.texts, labels=self.labels)
+        _check_tokenizer(tokenizer)
         self.tokenizer = tokenizer
         self.batch_size = check_int("batch_size", batch_size, minimum=1)
         self.max_length = check_int("max_length", max_length, minimum=2)
@@ -309,12 +333,11 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
     Felder der ``TrainConfig`` (z. B. ``epochs=2``, ``seed=1``); Voreinstellungen in
     ``FINE_TUNE_DEFAULTS``.
     """
-    import torch
 
     quiet_import_transformers()
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from kibuch.core.device import get_device, set_seed
+    from kibuch.core.device import as_device, set_seed
     from kibuch.training.loop import fit, train_config_with
 
     cfg = train_config_with(FINE_TUNE_DEFAULTS, **train_options)
@@ -323,7 +346,7 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
     label2id = {c: i for i, c in enumerate(classes)}
 
     set_seed(cfg.seed)
-    device = torch.device(device) if device is not None else get_device()
+    device = as_device(device)
     source = resolve_encoder(model)
     local = _local_only(source)
     tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)

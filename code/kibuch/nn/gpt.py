@@ -227,7 +227,7 @@ def train_gpt(text: str, config: GPTConfig | None = None,
     ``path``. Die ``vocab_size`` der Config wird an den Tokenizer angepasst.
     """
     from kibuch.core.artifacts import load_or_train
-    from kibuch.core.device import get_device, set_seed
+    from kibuch.core.device import as_device, set_seed
     from kibuch.text.tokens import CharTokenizer
 
     text = check_str("text", text)
@@ -245,7 +245,7 @@ def train_gpt(text: str, config: GPTConfig | None = None,
     use_cache = check_bool("use_cache", use_cache)
     tokenizer = CharTokenizer.from_text(text)
     config = dataclasses.replace(config, vocab_size=tokenizer.vocab_size)
-    device = torch.device(device) if device is not None else get_device()
+    device = as_device(device)
     data = torch.tensor(tokenizer.encode(text), dtype=torch.long)
     n_val = int(len(data) * val_fraction)
     train_data, val_data = data[:-n_val], data[-n_val:]

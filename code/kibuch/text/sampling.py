@@ -37,6 +37,11 @@ def _check_logits(logits) -> None:
         )
     if not logits.is_floating_point():
         raise TypeError(f"logits muss Gleitkommazahlen enthalten, nicht {logits.dtype}.")
+    if logits.numel() == 0:
+        raise ValueError("logits ist leer.")
+    if torch.isnan(logits).any() or torch.isposinf(logits).any():
+        raise ValueError("logits enthält NaN oder +inf (−inf für ausgeschlossene Tokens ist "
+                         "erlaubt).")
 
 
 def filter_logits(logits, temperature: float = 1.0, top_k: int | None = None,

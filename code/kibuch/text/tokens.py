@@ -74,7 +74,7 @@ def train_bpe(texts: Iterable[str], vocab_size: int = 2000, *, min_frequency: in
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
     texts = check_str_list("texts", texts, allow_empty_items=True)
-    vocab_size = check_int("vocab_size", vocab_size, minimum=50)
+    vocab_size = check_int("vocab_size", vocab_size, minimum=50, maximum=1_000_000)
     min_frequency = check_int("min_frequency", min_frequency, minimum=0)
     tokenizer = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix="##"))
     tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
@@ -95,7 +95,7 @@ def one_hot(ids, vocab_size: int):
     import numpy as np
     import torch
 
-    vocab_size = check_int("vocab_size", vocab_size, minimum=1)
+    vocab_size = check_int("vocab_size", vocab_size, minimum=1, maximum=10_000_000)
     ids = check_array("ids", ids, ndim=1, min_len=0, dtype=None)
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
         raise TypeError(f"ids muss ganze Zahlen (Token-IDs) enthalten, nicht {ids.dtype}.")

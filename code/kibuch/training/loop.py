@@ -25,6 +25,7 @@ Kennzahlen für TensorBoard in ``log_dir``.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 import warnings
@@ -45,6 +46,7 @@ from kibuch.core.checks import (
     check_probability,
     check_same_length,
 )
+from kibuch.core.device import as_device
 
 #: Erlaubte Optimierer und Lernraten-Verläufe für :class:`TrainConfig`.
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -99,6 +101,7 @@ def train_config_with(defaults: Mapping, **overrides) -> TrainConfig:
     So bringen ``train_gpt`` und ``fine_tune`` ihre eigenen Voreinstellungen mit; unbekannte
     Namen sind ein Fehler mit Vorschlag („Meinten Sie …?“).
     """
+    check_instance("defaults", defaults, Mapping, "ein dict mit Feldern der TrainConfig")
     names = [f.name for f in fields(TrainConfig)]
     for name in [*defaults, *overrides]:
         check_choice("Trainingsoption", name, names)
@@ -159,11 +162,22 @@ def tensor_loaders(
 
 def cross_entropy(logits, y):
     """Kreuzentropie, gemittelt über alle Ziele: Logits (…, K), Klassennummern (…)."""
+    _check_logits_targets(logits, y)
     return nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+
+
+def _check_logits_targets(logits, y) -> None:
+    check_instance("logits", logits, torch.Tensor, "ein Tensor (…, K)")
+    check_instance("y", y, torch.Tensor, "ein Tensor mit Klassennummern")
+    if logits.dim() < 2 or logits.shape[:-1] != y.shape or y.numel() == 0:
+        raise ValueError(f"logits (…, K) und y (…) passen nicht zusammen: {tuple(logits.shape)} "
+                         f"und {tuple(y.shape)}.")
 
 
 def make_optimizer(params, cfg: TrainConfig) -> torch.optim.Optimizer:
     """Der Optimierer aus ``cfg`` für die Parameter ``params``."""
+    check_instance("cfg", cfg, TrainConfig, "eine TrainConfig")
+    check_instance("params", params, Iterable, "eine Folge von Parametern")
     if cfg.optimizer == "sgd":
         return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum,
                                weight_decay=cfg.weight_decay)
@@ -177,6 +191,8 @@ def learning_rate(cfg: TrainConfig, step: int, total: int) -> float:
     Im Warmup steigt sie linear auf ``cfg.lr``; danach bleibt sie konstant oder fällt
     linear bzw. als halbe Kosinuswelle auf ``cfg.final_lr · cfg.lr``.
     """
+    check_instance("cfg", cfg, TrainConfig, "eine TrainConfig")
+    step = check_int("step", step, 0, check_int("total", total, minimum=1) - 1)
     warmup = int(cfg.warmup * total)
     if step < warmup:
         return cfg.lr * ((step + 1) / warmup)
@@ -227,7 +243,8 @@ def evaluate(model: nn.Module, batches, device=None, *, loss_fn=cross_entropy
     """
     check_instance("model", model, nn.Module, "ein torch.nn.Module")
     _check_batches("batches", batches)
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    _check_loss_fn(loss_fn)
+    device = as_device(device) if device is not None else next(model.parameters()).device
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
     for x, y in _pairs(batches, "batches"):
@@ -259,8 +276,8 @@ def fit(
     ``device`` bestimmt, wo gerechnet wird; mit ``log_dir`` schreibt ein
     TensorBoard-``SummaryWriter`` alle Kennzahlen mit (``tensorboard --logdir <log_dir>``).
     """
-    cfg = _check_fit(model, train_batches, val_batches, cfg, loss_fn)
-    device = torch.device(device) if device is not None else torch.device("cpu")
+    cfg = _check_fit(model, train_batches, val_batches, cfg, loss_fn, log_dir)
+    device = as_device(device) if device is not None else torch.device("cpu")
     model.to(device)
     params = [p for p in model.parameters() if p.requires_grad]  # eingefrorene nicht
     optimizer = make_optimizer(params, cfg)
@@ -292,7 +309,13 @@ def fit(
     return log.history
 
 
-def _check_fit(model, train_batches, val_batches, cfg, loss_fn) -> TrainConfig:
+def _check_loss_fn(loss_fn) -> None:
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn muss eine Funktion (logits, y) -> Verlust sein, nicht "
+                        f"{type(loss_fn).__name__}.")
+
+
+def _check_fit(model, train_batches, val_batches, cfg, loss_fn, log_dir) -> TrainConfig:
     cfg = TrainConfig() if cfg is None else check_instance("cfg", cfg, TrainConfig,
                                                            "eine TrainConfig")
     check_instance("model", model, nn.Module, "ein torch.nn.Module")
@@ -302,8 +325,9 @@ def _check_fit(model, train_batches, val_batches, cfg, loss_fn) -> TrainConfig:
     if cfg.steps is None and not hasattr(train_batches, "__len__"):
         raise TypeError("train_batches hat keine Länge (etwa endlos viele Zufallsbatches); "
                         "setzen Sie dann cfg.steps.")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn muss eine Funktion sein, nicht {type(loss_fn).__name__}.")
+    _check_loss_fn(loss_fn)
+    if log_dir is not None:
+        check_instance("log_dir", log_dir, (str, os.PathLike), "ein Verzeichnis (str oder Path)")
     return cfg
 
 
