@@ -145,7 +145,23 @@ def test_other_errors():
     (lambda: cost_curve([0, 1], [0.1, 0.9], cost_fp=1, cost_fn=1, n_steps="5"), TypeError,
      "n_steps"),
     (lambda: best_threshold([0, 1], [0.1, 0.9], cost_fp=None, cost_fn=1), TypeError, "cost_fp"),
+    # riesige Größen: früher MemoryError statt einer Meldung
+    (lambda: reliability_table([0, 1], [0.1, 0.9], n_bins=10**15), ValueError, "n_bins"),
+    (lambda: expected_calibration_error([0, 1], [0.1, 0.9], n_bins=10**15), ValueError,
+     "n_bins"),
+    (lambda: cost_curve([0, 1], [0.1, 0.9], cost_fp=1, cost_fn=1, n_steps=10**15), ValueError,
+     "n_steps"),
+    (lambda: best_threshold([0, 1], [0.1, 0.9], cost_fp=1, cost_fn=1, n_steps=10**15),
+     ValueError, "n_steps"),
 ])
 def test_arguments_are_named_in_errors(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_largest_allowed_sizes_still_work():
+    from kibuch.chapters.ch06_maintenance import MAX_BINS, MAX_STEPS
+
+    y, p = np.array([0, 1, 1]), np.array([0.1, 0.55, 0.9])
+    assert reliability_table(y, p, n_bins=MAX_BINS)["anzahl"].sum() == 3
+    assert len(cost_curve(y, p, cost_fp=1, cost_fn=1, n_steps=MAX_STEPS)) == MAX_STEPS

@@ -4,6 +4,7 @@ Vergiftung) und die synthetische Bevölkerung aus kibuch.data.synthetic.populati
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -30,6 +31,8 @@ def test_group_population():
         make_group_population(100, 1.5)
     with pytest.raises(TypeError):
         make_group_population(10.0, 0.1)
+    with pytest.raises(ValueError, match="n muss"):
+        make_group_population(10**15, 0.1)  # früher: MemoryError
 
 
 def test_group_population_is_unchanged_by_the_move():
@@ -69,6 +72,23 @@ def test_reduce_class():
         reduce_class(None, y, 1, 1)
     with pytest.raises(ValueError, match="y"):
         reduce_class(X, y.reshape(5, 2), 1, 1)
+
+
+@pytest.mark.parametrize("cls, error", [
+    (True, TypeError),  # früher: still wie Klasse 1
+    ("1", TypeError), (1.0, TypeError), (None, TypeError), ([0, 1], TypeError),
+    (-1, ValueError), (5, ValueError),
+])
+def test_reduce_class_names_cls(cls, error):
+    X, y = np.arange(20).reshape(10, 2), np.array([0, 1, 1, 1, 0, 1, 0, 1, 1, 0])
+    with pytest.raises(error, match="cls"):
+        reduce_class(X, y, cls, 1)
+
+
+def test_reduce_class_accepts_numpy_integers():
+    X, y = np.arange(20).reshape(10, 2), np.array([0, 1, 1, 1, 0, 1, 0, 1, 1, 0])
+    for a, b in zip(reduce_class(X, y, np.int64(1), 2), reduce_class(X, y, 1, 2)):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_watermark():
@@ -119,6 +139,12 @@ def test_fgsm_matches_manual_gradient_and_hurts_a_linear_model():
         fgsm_attack(model, x, y, math.nan)
     with pytest.raises(TypeError, match="model"):
         fgsm_attack(None, x, y, 0.1)
+    x_nan = x.clone()
+    x_nan[0, 0, 0] = math.nan
+    with pytest.raises(ValueError, match="x"):
+        fgsm_attack(model, x_nan, y, 0.1)  # früher: NaN ging still durch
+    with pytest.raises(ValueError, match="x"):
+        fgsm_attack(model, x[:0], y[:0], 0.1)
 
 
 TEXT = ("Der Hund läuft über die Wiese. Die Katze schläft auf dem Sofa. "
@@ -147,8 +173,10 @@ def test_ngram_memorises_canary():
     lm = CharNGramLM(NGramConfig(order=6)).fit(text)
     others = [f"{i:04d}" for i in range(0, 10000, 97)]
     assert exposure_rank(lm, "Die PIN von Frau Muster lautet ", secret, others) == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="candidates"):
         exposure_rank(lm, "x", secret, [])
+    with pytest.raises(ValueError, match="candidates"):
+        exposure_rank(lm, "x", secret, [secret])
 
 
 def test_ngram_errors():
@@ -239,3 +267,29 @@ def test_feedback_learning_argument_errors():
         feedback_learning(texts, labels, texts, labels, [], seed=None)
     result = feedback_learning(texts, labels, texts, labels, [])
     assert list(result.columns) == ["schritt", "gelernt", "genauigkeit"] and len(result) == 1
+
+
+@pytest.mark.parametrize("stream, error, name", [
+    (None, TypeError, "stream"), (3, TypeError, "stream"), ("text,positiv", TypeError, "stream"),
+    ([("nur ein Text",)], ValueError, r"stream\[0\]"),
+    ([("a", "positiv", "b")], ValueError, r"stream\[0\]"),
+    ([("gut", "positiv"), (1, "positiv")], TypeError, r"stream\[1\]"),
+    ([("gut", None)], TypeError, r"stream\[0\]"),
+])
+def test_feedback_learning_checks_the_stream(stream, error, name):
+    texts, labels = _reviews(20, 0)
+    with pytest.raises(error, match=name):
+        feedback_learning(texts, labels, texts, labels, stream, base_epochs=1)
+
+
+def test_feedback_learning_stream_may_be_any_iterable_of_pairs():
+    texts, labels = _reviews(20, 0)
+    stream = list(zip(*_reviews(30, 1)))
+    as_list = feedback_learning(texts, labels, texts, labels, stream, batch_size=10)
+    as_generator = feedback_learning(texts, labels, texts, labels, (p for p in stream),
+                                     batch_size=10)
+    as_lists = feedback_learning(texts, labels, texts, labels, [list(p) for p in stream],
+                                 batch_size=10)
+    pd.testing.assert_frame_equal(as_list, as_generator)
+    pd.testing.assert_frame_equal(as_list, as_lists)
+    assert list(as_list["schritt"]) == [0, 10, 20, 30]

@@ -74,6 +74,8 @@ def test_clean_records_errors():
         RawDataConfig(fahrenheit_site="süd")
     with pytest.raises(TypeError):
         make_raw_records({"n_samples": 10})
+    with pytest.raises(ValueError, match="raw muss mindestens 1 Zeilen"):
+        clean_records(raw.iloc[:0])  # früher: „choices darf nicht leer sein“
 
 
 def test_clean_records_rejects_unknown_site_with_suggestion():
@@ -188,6 +190,8 @@ def test_psi_properties():
         population_stability_index(ref, ref, n_bins=1)
     with pytest.raises(TypeError, match="n_bins"):
         population_stability_index(ref, ref, n_bins=2.0)
+    with pytest.raises(ValueError, match="n_bins"):
+        population_stability_index(ref, ref, n_bins=10**15)  # früher: MemoryError
     with pytest.raises(TypeError, match="expected"):
         population_stability_index("abc", ref)
     with pytest.raises(ValueError, match="actual"):
@@ -212,6 +216,22 @@ def test_drift_report_flags_shifted_window():
         drift_report(ref, ok, window="woche", columns="temperatur")
     with pytest.raises(TypeError, match="reference"):
         drift_report(ref.to_numpy(), ok, window="woche")
+
+
+def test_drift_report_names_the_faulty_argument():
+    ref = make_sensor_data(MaintenanceConfig(n_samples=200), seed=0)
+    live = make_sensor_data(MaintenanceConfig(n_samples=100), seed=1).assign(woche=1)
+    with pytest.raises(ValueError, match="current muss mindestens 2 Zeilen"):
+        drift_report(ref, live.iloc[:0], window="woche")  # früher: leerer Bericht ohne Fehler
+    with pytest.raises(ValueError, match="reference muss mindestens 2 Zeilen"):
+        drift_report(ref.iloc[:0], live, window="woche")
+    with pytest.raises(ValueError, match="window.*Meinten Sie 'woche'"):
+        drift_report(ref, live, window="wochen")
+    with pytest.raises(ValueError, match=r"woche=2 hat nur 1"):
+        drift_report(ref, live.assign(woche=[1] * 99 + [2]), window="woche")
+    report = drift_report(ref, live, window="woche", columns=["temperatur"])
+    assert report["psi"].iloc[0] == pytest.approx(
+        population_stability_index(ref["temperatur"].to_numpy(), live["temperatur"].to_numpy()))
 
 
 def test_project_costs():

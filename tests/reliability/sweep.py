@@ -451,8 +451,6 @@ def _valid_table() -> dict:
         "kibuch.nn.activations.softmax": lambda: {"z": np.array([[1.0, 2.0, 3.0]])},
         "kibuch.nn.attention.causal_mask": lambda: {"t": 4},
         "kibuch.nn.attention.attention": lambda: {"q": d.qkv[0], "k": d.qkv[1], "v": d.qkv[2]},
-        "kibuch.nn.attention.reference_attention": lambda: {"q": d.qkv[0], "k": d.qkv[1],
-                                                            "v": d.qkv[2]},
         "kibuch.nn.attention.sinusoidal_positions": lambda: {"n_positions": 5, "d_model": 4},
         "kibuch.nn.attention.BlockConfig": lambda: {"n_embd": 8, "n_head": 2},
         "kibuch.nn.attention.MultiHeadSelfAttention": lambda: {"config": d.block_config},
@@ -663,6 +661,7 @@ def _valid_table() -> dict:
             "frame": __import__("pandas").DataFrame({"alter": d.X2[:, 0], "umsatz": d.X2[:, 1],
                                                      "cluster": d.y2}),
             "x": "alter", "y": "umsatz"},
+        **_figure_table(d, np),
         # ---------------------------------------------------------------- chapters
         "kibuch.chapters.ch02_dates.to_german_strings": lambda: {"dates": dates()},
         "kibuch.chapters.ch02_dates.parse_dates_naive": lambda: {
@@ -760,6 +759,150 @@ def _valid_table() -> dict:
     }
 
 
+def _figure_table(d, np) -> dict:
+    """Grundbelegungen der Figurenbauer in ``kibuch.viz`` (kleine, gültige Eingaben)."""
+    import pandas as pd
+
+    x, y = d.x1, d.y1                                    # (24,), (24,)
+    dates = pd.date_range("2024-01-01", periods=24)
+    prices = pd.DataFrame({"datum": dates, "preis": y})
+    axis = np.linspace(-1, 1, 3)
+
+    def sweep1():
+        from kibuch.chapters.ch03_1_playground import depth_sweep
+
+        grid1 = np.linspace(0.5, 10, 7)[:, None]         # (7, 1)
+        return depth_sweep(x[:, None], y, x[:, None], y, [1, 2], grid=grid1)
+
+    def sweep2():
+        from kibuch.chapters.ch03_1_playground import depth_sweep
+
+        g1, g2 = np.meshgrid(axis, axis)
+        return depth_sweep(d.X2, d.X2[:, 0], d.X2, d.X2[:, 0], [1, 2],
+                           grid=np.column_stack([g1.ravel(), g2.ravel()]))
+
+    def curve():  # wie summarize(results, ["verfahren", "n"])
+        return pd.DataFrame({"verfahren": ["a", "a", "b", "b"], "n": [1, 3, 1, 3],
+                             "mittel": [0.5, 0.7, 0.4, 0.9], "streuung": [0.1, 0.05, 0.2, 0.0],
+                             "laeufe": [2] * 4})
+
+    def window():
+        from kibuch.nn.cnn import conv2d_naive, iter_windows
+
+        return {"image": d.image, "kernel": d.kernel, "result": conv2d_naive(d.image, d.kernel),
+                "steps": list(iter_windows(d.image, d.kernel.shape))}
+
+    def surface():
+        pg = _playground()
+        steps = [(f"Epoche {e}", s) for e, s in zip(pg.snapshot_epochs, pg.surfaces)]
+        return {"steps": steps, "xs": pg.xs, "X": pg.X_test, "y": pg.y_test}
+
+    def maintenance():
+        from kibuch.chapters.ch06_maintenance import cost_curve, reliability_table
+
+        proba = np.linspace(0.01, 0.99, 24)
+        return {"table": reliability_table(d.y2, proba),
+                "curve": cost_curve(d.y2, proba, cost_fp=1.0, cost_fn=5.0, n_steps=11),
+                "threshold": 0.3}
+
+    def fgsm():
+        images = d.digits[0][:3] / 16                     # (3, 8, 8) in [0, 1]
+        return {"images": images, "images_adv": images, "pred": d.digits[1][:3],
+                "pred_adv": d.digits[1][:3], "truth": d.digits[1][:3],
+                "attack": pd.DataFrame({"fgsm": [0.9, 0.5], "zufall": [0.9, 0.85]},
+                                       index=[0.0, 0.1])}
+
+    def air():
+        months = pd.date_range("2020-01-01", periods=24, freq="MS")
+        frame = pd.DataFrame({"monat": months, "passagiere": y})
+        return {"air": frame, "test_air": frame.iloc[-6:], "forecast": y[-6:],
+                "snaive": y[-18:-12]}
+
+    def poisoning():
+        frame = pd.DataFrame({"schritt": [0, 20, 40], "gelernt": [0, 20, 40],
+                              "genauigkeit": [0.9, 0.8, 0.7]})
+        return {"naive": frame, "guarded": frame.assign(genauigkeit=[0.9, 0.88, 0.87])}
+
+    ml = "kibuch.viz.ml_figures."
+    nn = "kibuch.viz.nn_figures."
+    out = "kibuch.viz.outlook_figures."
+    return {
+        ml + "learning_curve_figure": lambda: {
+            "curve": pd.DataFrame({0.0: [0.5, 0.9], 0.2: [0.4, 0.7]}, index=[10, 100])},
+        ml + "date_trap_figure": lambda: {
+            "prices": prices, "swapped": prices.assign(vertauscht=np.arange(24) % 2 == 0)},
+        ml + "class_recall_figure": lambda: {
+            "recalls": pd.DataFrame({"alle": [0.9, 0.8], "reduziert": [0.5, 0.8]})},
+        ml + "curve_fits_figure": lambda: {
+            "x_train": x, "y_train": y, "x_test": x, "y_test": y, "x_plot": x,
+            "curves": {"log": y}},
+        ml + "decision_tree_figure": lambda: {
+            "tree": __import__("sklearn.tree", fromlist=["x"]).DecisionTreeClassifier(
+                max_depth=2, random_state=0).fit(d.X2, d.y2),
+            "feature_names": ["a", "b"], "class_names": ["nein", "ja"]},
+        ml + "depth_error_figure": lambda: {"tree_sweep": sweep1(), "forest_sweep": sweep1()},
+        ml + "forecast_figure": lambda: {
+            "dates": dates, "values": y, "forecasts": {"letzter Wert": y[-6:]}},
+        ml + "kmeans_slider_figure": lambda: {"history": d.kmeans_result.history, "X": d.X2},
+        ml + "q_value_slider": lambda: {
+            "env": d.grid_world, "q_tables": {0.9: __import__(
+                "kibuch.scratch.qlearning", fromlist=["x"]).value_iteration(d.grid_world, 0.9)}},
+        ml + "sensor_anomaly_figure": lambda: {
+            "sensors": pd.DataFrame({"zeit": pd.date_range("2026-01-01", periods=24, freq="min"),
+                                     "t": y, "score": x, "anomalie": np.arange(24) % 5 == 0}),
+            "columns": ["t", "score"], "labels": ["T", "Score"]},
+        ml + "tree_slider_1d": lambda: {
+            "X_train": x[:, None], "y_train": y, "X_test": x[:, None], "y_test": y,
+            "grid": np.linspace(0.5, 10, 7)[:, None], "tree_sweep": sweep1(),
+            "forest_sweep": sweep1()},
+        ml + "tree_slider_2d": lambda: {
+            "axis": axis, "X_train": d.X2, "y_train": d.X2[:, 0], "tree_sweep": sweep2(),
+            "forest_sweep": sweep2()},
+        nn + "band_plot": lambda: {"ax": _axes(), "table": curve(), "group": "verfahren"},
+        nn + "curves_figure": lambda: {"results": [_playground(), _playground()],
+                                       "labels": ["a", "b"]},
+        nn + "descent_figure": lambda: {
+            "loss_fn": lambda w, b: w ** 2 + b ** 2,
+            "paths": {"zu groß": np.array([[0.0, 0.0], [1.0, 1.0]]),
+                      "gut": np.array([[0.0, 0.0], [0.5, 0.2]])},
+            "learning_rates": {"zu groß": 1.0, "gut": 0.5}},
+        nn + "embedding_figure": lambda: {
+            "projections": {"PCA": np.arange(8.0).reshape(4, 2),
+                            "t-SNE": -np.arange(8.0).reshape(4, 2)},
+            "labels": np.array([0, 1, 2, 1])},
+        nn + "feature_maps_figure": lambda: {
+            "image": d.image, "filters": np.stack([d.kernel] * 6),
+            "maps1": np.stack([d.image] * 6), "maps2": np.stack([d.image[:3, :3]] * 16)},
+        nn + "imagenet_figure": lambda: {
+            "table": pd.DataFrame({"jahr": [2011, 2012], "sieger": ["XRCE", "AlexNet"],
+                                   "top5_fehler": [25.8, 16.4]}), "human_top5": 5.1},
+        nn + "noise_figure": lambda: {"noise_grid": [0.0, 0.3],
+                                      "noise_results": {"gauss": [_playground(), _playground()]}},
+        nn + "sliding_window_figure": window,
+        nn + "surface_figure": surface,
+        nn + "teachable_figure": lambda: {
+            "q1": curve().rename(columns={"verfahren": "aufgabe"}),
+            "q2": curve().rename(columns={"verfahren": "aufgabe"}),
+            "q3": curve().rename(columns={"verfahren": "klasse", "n": "minderheit"}),
+            "n_grid": (1, 3), "pair": (5, 8), "third": 9, "major": 20},
+        nn + "train_test_figure": lambda: {"runs": {"klein": _playground(),
+                                                    "groß": _playground()}},
+        nn + "transfer_figure": lambda: {"curve": curve(), "n_grid": (1, 3)},
+        out + "calibration_cost_figure": maintenance,
+        out + "fgsm_figure": fgsm,
+        out + "forecast_figure": air,
+        out + "poisoning_figure": poisoning,
+    }
+
+
+@functools.cache
+def _playground():
+    """Ein winziger Playground-Lauf (für die Figuren mit Playground-Ergebnissen)."""
+    from kibuch.chapters.ch03_2_playground import PlaygroundConfig, run_playground
+
+    return run_playground(PlaygroundConfig(epochs=2, n_train=20, n_test=20, resolution=5))
+
+
 def _facts():
     import kibuch.data.facts as facts
 
@@ -829,7 +972,8 @@ ZERO_OK_INT = {"padding", "snapshot_every", "switch_epoch", "warmup", "n_backwar
                "n_duplicates", "n_missing_days", "n_ambiguous", "min_frequency", "cls",
                "seed", "minimum", "maximum", "step", "groups", "first_max", "second_max",
                "max_step_days", "max_new_tokens", "train_layers", "momentum", "years",
-               "digits", "size", "n_keep", "labeling_items", "min_len"}
+               "digits", "size", "n_keep", "labeling_items", "min_len",
+               "third"}  # third: eine Klassennummer, die Ziffer 0 ist gültig
 #: Gleitkomma-Argumente, für die 0 gültig ist, obwohl ihr Name „positiv“ nahelegt.
 FLOAT_ZERO_OK = {("kibuch.chapters.ch05_risks.fgsm_attack", "eps")}
 #: Argumente ohne Standardwert, für die None trotzdem gültig ist.
@@ -893,9 +1037,7 @@ ANY_COLUMNS = {("kibuch.viz.outlook_figures.conference_figure", "wide"),
 NAN_OK: set[tuple[str, str]] = {
     # Rechenbausteine im Vorwärtsdurchlauf: NaN fließt durch, fit() erkennt Divergenz
     ("kibuch.nn.attention.attention", "q"), ("kibuch.nn.attention.attention", "k"),
-    ("kibuch.nn.attention.attention", "v"), ("kibuch.nn.attention.reference_attention", "q"),
-    ("kibuch.nn.attention.reference_attention", "k"),
-    ("kibuch.nn.attention.reference_attention", "v"),
+    ("kibuch.nn.attention.attention", "v"),
     ("kibuch.training.loop.cross_entropy", "logits"),
 }
 #: Feste Einordnung einzelner Argumente (Funktion, Argument) → Art.

@@ -27,10 +27,10 @@ def recorded(monkeypatch):
 
 
 def test_glue_values_stores_text(recorded):
-    texts = book.glue_values(a="1,5", b=3, c=np.float64(0.25), d=np.int64(7))
-    assert texts == {"a": "1,5", "b": "3", "c": "0.25", "d": "7"}
+    assert book.glue_values(a="1,5", b=3, c=np.float64(0.25), d=np.int64(7)) is None
     stored = {name: ast.literal_eval(bundle["text/plain"]) for name, bundle, _ in recorded}
-    assert stored == texts  # MyST-NB liest den repr des Strings zurück
+    # MyST-NB liest den repr des Strings zurück
+    assert stored == {"a": "1,5", "b": "3", "c": "0.25", "d": "7"}
     assert all(display is False for *_, display in recorded)
 
 
@@ -53,11 +53,10 @@ def test_glue_values_needs_a_value():
 
 def test_glue_figure_stores_html_and_plotly_json(recorded):
     fig = go.Figure(go.Bar(x=["a", "b"], y=[1.5, 2.5]))
-    bundle = book.glue_figure("fig_test", fig)
+    assert book.glue_figure("fig_test", fig) is None  # keine doppelte Ausgabe in der Zelle
     assert len(recorded) == 1
     name, stored, display = recorded[0]
     assert name == "fig_test" and display is True
-    assert stored == bundle
     assert "Plotly.newPlot" in stored["text/html"]
     data = stored["application/vnd.plotly.v1+json"]["data"]
     assert data[0]["y"] == [1.5, 2.5]
@@ -82,3 +81,13 @@ def test_glue_figure_errors(recorded, name, fig, exc):
     with pytest.raises(exc):
         book.glue_figure(name, fig)
     assert recorded == []
+
+
+def test_without_myst_nb_values_are_printed_and_nothing_is_returned(monkeypatch, capsys):
+    """Heruntergeladenes Notebook: eine kleine Tabelle statt glue, keine Ausgabe ``{…}``."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # import myst_nb → ImportError
+    assert book.glue_values(anteil="12,5 %", n=3) is None
+    assert capsys.readouterr().out.splitlines() == ["anteil  12,5 %", "n       3"]
+    assert book.glue_figure("fig_test", go.Figure(go.Bar(y=[1]))) is None

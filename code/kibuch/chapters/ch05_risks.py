@@ -48,11 +48,13 @@ def reduce_class(X: np.ndarray, y: np.ndarray, cls: int, n_keep: int, *,
     check_same_length(X=X, y=y)
     n_keep = check_int("n_keep", n_keep, minimum=0)
     seed = check_int("seed", seed, minimum=0)
+    cls = check_int("cls", cls)
     members = np.flatnonzero(y == cls)
     if len(members) == 0:
-        raise ValueError(f"Klasse {cls!r} kommt in y nicht vor.")
+        raise ValueError(f"Die Klasse cls={cls} kommt in y nicht vor.")
     if n_keep > len(members):
-        raise ValueError(f"n_keep={n_keep}, aber Klasse {cls!r} hat nur {len(members)} Beispiele.")
+        raise ValueError(f"n_keep={n_keep}, aber die Klasse cls={cls} hat nur {len(members)} "
+                         "Beispiele.")
     rng = np.random.default_rng(seed)
     keep = np.concatenate([np.flatnonzero(y != cls), rng.choice(members, n_keep, replace=False)])
     keep.sort()
@@ -105,6 +107,7 @@ def fgsm_attack(model, x, y, eps: float):
     check_callable("model", model)
     check_instance("x", x, torch.Tensor, "ein torch.Tensor")
     check_instance("y", y, torch.Tensor, "ein torch.Tensor")
+    check_array("x", x, dtype=None)  # kein NaN/inf, mindestens ein Bild
     check_same_length(x=x, y=y)
     eps = check_float("eps", eps, 0.0, 1.0)
     was_training = model.training
@@ -230,7 +233,7 @@ def exposure_rank(lm: CharNGramLM, prefix: str, secret: str, candidates) -> int:
     if secret not in candidates:
         candidates.append(secret)
     if len(candidates) < 2:
-        raise ValueError("Es braucht mindestens eine Alternative zum Geheimnis.")
+        raise ValueError("candidates braucht mindestens eine Alternative zum Geheimnis secret.")
     scores = {c: lm.log_prob(c, prefix) for c in candidates}
     return 1 + sum(s > scores[secret] for c, s in scores.items() if c != secret)
 
@@ -238,6 +241,19 @@ def exposure_rank(lm: CharNGramLM, prefix: str, secret: str, candidates) -> int:
 # ---------------------------------------------------------------------------
 # Lernen aus Nutzerrückmeldungen: Vergiftung
 # ---------------------------------------------------------------------------
+
+def _check_pairs(name: str, value) -> list[tuple[str, str]]:
+    """Eine (auch leere) Folge von ``(text, label)``-Paaren aus Strings."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} muss eine Folge von (text, label)-Paaren sein, nicht "
+                        f"{'None' if value is None else type(value).__name__}.")
+    pairs = [check_str_list(f"{name}[{i}]", pair, min_len=2) for i, pair in enumerate(value)]
+    for i, pair in enumerate(pairs):
+        if len(pair) != 2:
+            raise ValueError(f"{name}[{i}] muss ein Paar (text, label) sein, hat aber "
+                             f"{len(pair)} Einträge.")
+    return [(text, label) for text, label in pairs]
+
 
 def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, *,
                       batch_size: int = 20, accept=None, base_epochs: int = 20,
@@ -266,7 +282,7 @@ def feedback_learning(base_texts, base_labels, eval_texts, eval_labels, stream, 
     check_same_length(eval_texts=eval_texts, eval_labels=eval_labels)
     if accept is not None:
         check_callable("accept", accept)
-    stream = list(stream)
+    stream = _check_pairs("stream", stream)
     classes = sorted(set(base_labels))
     unknown = {label for _, label in stream} - set(classes)
     if unknown:

@@ -17,6 +17,9 @@ import pandas as pd
 
 from kibuch.core.checks import check_array, check_float, check_int, check_same_length
 
+MAX_BINS = 10_000  # Höchstzahl der Klassen einer Kalibrierungstabelle
+MAX_STEPS = 100_001  # Höchstzahl der Schwellen einer Kostenkurve
+
 
 def _binary(name: str, values) -> np.ndarray:
     """0/1-Vektor (Labels oder Entscheidungen) als int-Array."""
@@ -43,7 +46,7 @@ def reliability_table(y_true, proba, n_bins: int = 10) -> pd.DataFrame:
     kalibrierten Modell liegen ``p_mittel`` und ``anteil_positiv`` nahe beieinander.
     """
     y, p = _check_binary(y_true, proba)
-    n_bins = check_int("n_bins", n_bins, minimum=1)
+    n_bins = check_int("n_bins", n_bins, minimum=1, maximum=MAX_BINS)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
     idx = np.searchsorted(edges[1:-1], p, side="right")  # Klasse 0 … n_bins-1
     rows = []
@@ -77,7 +80,7 @@ def cost_curve(y_true, proba, *, cost_fp: float, cost_fn: float,
                n_steps: int = 101) -> pd.DataFrame:
     """Mittlere Kosten für Schwellen von 0 bis 1 (Spalten ``schwelle``, ``kosten``)."""
     y, p = _check_binary(y_true, proba)
-    n_steps = check_int("n_steps", n_steps, minimum=2)
+    n_steps = check_int("n_steps", n_steps, minimum=2, maximum=MAX_STEPS)
     thresholds = np.linspace(0.0, 1.0, n_steps)
     costs = [expected_cost(y, (p >= t).astype(int), cost_fp=cost_fp, cost_fn=cost_fn)
              for t in thresholds]

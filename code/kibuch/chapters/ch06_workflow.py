@@ -39,13 +39,17 @@ from kibuch.core.checks import (
 )
 from kibuch.data.synthetic.sensors import SENSORS
 
+MAX_BINS = 10_000  # Höchstzahl der Klassen für den PSI
 
-def _check_columns(name: str, frame: pd.DataFrame, columns) -> None:
-    """``frame`` ist ein DataFrame und enthält alle ``columns``."""
+
+def _check_columns(name: str, frame: pd.DataFrame, columns, *, min_rows: int = 0) -> None:
+    """``frame`` ist ein DataFrame mit allen ``columns`` und mindestens ``min_rows`` Zeilen."""
     check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
     missing = sorted(set(columns) - set(frame.columns))
     if missing:
         raise ValueError(f"In {name} fehlen Spalten: {missing}.")
+    if len(frame) < min_rows:
+        raise ValueError(f"{name} muss mindestens {min_rows} Zeilen haben, nicht {len(frame)}.")
 
 
 def _check_labels(name: str, labels) -> np.ndarray:
@@ -74,7 +78,7 @@ def clean_records(raw: pd.DataFrame, *, fahrenheit_site: str = "Nord",
     Vibrationswerte und füllt fehlende Öldrücke mit dem Median des Typs.
     Gibt die saubere Tabelle und ein Protokoll (Schritt → Anzahl Zeilen) zurück.
     """
-    _check_columns("raw", raw, ["messung_id", "werk", "typ", *SENSORS])
+    _check_columns("raw", raw, ["messung_id", "werk", "typ", *SENSORS], min_rows=1)
     fahrenheit_site = check_choice("fahrenheit_site", fahrenheit_site,
                                    sorted(raw["werk"].dropna().unique()))
     max_vibration = check_float("max_vibration", max_vibration, 0, open_min=True)
@@ -207,7 +211,7 @@ def population_stability_index(expected, actual, n_bins: int = 10) -> float:
     """
     e = check_array("expected", expected, ndim=1, min_len=2)
     a = check_array("actual", actual, ndim=1, min_len=2)
-    n_bins = check_int("n_bins", n_bins, minimum=2)
+    n_bins = check_int("n_bins", n_bins, minimum=2, maximum=MAX_BINS)
     inner = np.unique(np.quantile(e, np.linspace(0, 1, n_bins + 1)[1:-1]))
     n_classes = len(inner) + 1
     e_share = np.bincount(np.searchsorted(inner, e, side="right"), minlength=n_classes) / len(e)
@@ -229,10 +233,14 @@ def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, window: str,
 
     columns = check_str_list("columns", columns)
     window = check_str("window", window)
-    _check_columns("reference", reference, columns)
-    _check_columns("current", current, [window, *columns])
+    _check_columns("reference", reference, columns, min_rows=2)
+    _check_columns("current", current, columns, min_rows=2)
+    window = check_choice("window", window, list(current.columns))
     rows = []
     for key, part in current.groupby(window, sort=True):
+        if len(part) < 2:
+            raise ValueError(f"Jedes Fenster in current braucht mindestens 2 Zeilen; "
+                             f"{window}={key!r} hat nur {len(part)}.")
         for col in columns:
             psi = population_stability_index(reference[col].to_numpy(), part[col].to_numpy())
             rows.append((key, col, psi, ks_2samp(reference[col], part[col]).pvalue))

@@ -33,13 +33,14 @@ def _as_text(name: str, value) -> str:
     return str(value)
 
 
-def glue_values(**values) -> dict[str, str]:
-    """Legt jeden Wert als Text für ``{glue:text}`name``` ab und gibt die Texte zurück.
+def glue_values(**values) -> None:
+    """Legt jeden Wert als Text für ``{glue:text}`name``` ab.
 
     Alle Werte werden mit ``str`` in Text verwandelt: MyST-NB liest die Darstellung eines
     Werts mit ``literal_eval`` und würde „61,0“ sonst als Tupel (61, 0) deuten. Erlaubt
     sind Texte (nicht leer) und endliche Zahlen; ``None``, NaN, Wahrheitswerte und andere
-    Objekte sind fast immer ein Versehen und führen zu einem Fehler.
+    Objekte sind fast immer ein Versehen und führen zu einem Fehler. Gibt nichts zurück,
+    damit die (versteckte) Zelle im heruntergeladenen Notebook keine Ausgabe ``{…}`` zeigt.
     """
     if not values:
         raise ValueError("glue_values braucht mindestens einen benannten Wert.")
@@ -49,10 +50,9 @@ def glue_values(**values) -> dict[str, str]:
     except ImportError:  # heruntergeladenes Notebook ohne MyST-NB
         width = max(len(n) for n in texts)
         print("\n".join(f"{name:<{width}}  {text}" for name, text in texts.items()))
-        return texts
+        return
     for name, text in texts.items():
         glue(name, text, display=False)
-    return texts
 
 
 class _MimeBundle:
@@ -65,13 +65,14 @@ class _MimeBundle:
         return self.bundle
 
 
-def glue_figure(name: str, fig) -> dict:
+def glue_figure(name: str, fig) -> None:
     """Legt die plotly-Figur ``fig`` für ``{glue:figure}`name``` ab und zeigt sie an.
 
     Gedacht für eine Zelle mit dem Tag ``remove-cell``: Im Buch verschwindet die Zelle samt
     Ausgabe, und die Figur erscheint mit Bildunterschrift dort, wo ``{glue:figure}`` steht.
-    Im Notebook (auch ohne MyST-NB) sieht man sie direkt unter der Zelle. Gibt das
-    MIME-Bündel zurück (HTML für die Website, plotly-JSON für JupyterLab).
+    Im Notebook (auch ohne MyST-NB) sieht man sie direkt unter der Zelle. Abgelegt wird ein
+    MIME-Bündel (HTML für die Website, plotly-JSON für JupyterLab); zurück gibt es nichts,
+    damit die Figur nicht ein zweites Mal als Ausgabe erscheint.
     """
     import plotly.graph_objects as go
 
@@ -87,6 +88,5 @@ def glue_figure(name: str, fig) -> dict:
         from IPython.display import display
 
         display(_MimeBundle(bundle))
-        return bundle
+        return
     glue(name, _MimeBundle(bundle), display=True)
-    return bundle

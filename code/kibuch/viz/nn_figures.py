@@ -24,6 +24,8 @@ import numpy as np
 from kibuch.core.checks import (
     check_array,
     check_bool,
+    check_callable,
+    check_choice,
     check_float,
     check_instance,
     check_int,
@@ -36,6 +38,41 @@ from kibuch.viz.plotting import PALETTE, german_axes
 
 #: Höchstzahl an Feldern in einer Bildreihe bzw. einem Bildraster.
 MAX_PANELS = 50
+#: Höchstzahl an Klassen für die Rate-Linie in :func:`transfer_figure`.
+MAX_CLASSES = 100_000
+
+
+def _check_list(name: str, value, what: str, *, min_len: int = 1) -> list:
+    """Eine Folge (Liste, Tupel, dict-Werte …) als Liste; Text und Einzelwerte sind Fehler."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} muss {what} sein, nicht "
+                        f"{'None' if value is None else type(value).__name__}.")
+    items = list(value)
+    if len(items) < min_len:
+        raise ValueError(f"{name} muss mindestens {min_len} Einträge haben, nicht {len(items)}.")
+    return items
+
+
+def _check_frame(name: str, frame, columns):
+    """Ein nicht leerer ``pandas.DataFrame`` mit den Spalten ``columns``."""
+    import pandas as pd
+
+    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"In {name} fehlen Spalten: {missing}. Vorhanden: {list(frame.columns)}.")
+    if frame.empty:
+        raise ValueError(f"{name} ist leer.")
+    return frame
+
+
+def _check_range(name: str, value) -> tuple[float, float]:
+    """Ein Achsenbereich ``(von, bis)`` aus zwei endlichen Zahlen mit ``von < bis``."""
+    bounds = check_array(name, _check_list(name, value, "ein Bereich (von, bis)"), ndim=1)
+    if len(bounds) != 2 or not bounds[0] < bounds[1]:
+        raise ValueError(f"{name} muss ein Bereich (von, bis) mit von < bis sein, nicht "
+                         f"{tuple(bounds.tolist())}.")
+    return float(bounds[0]), float(bounds[1])
 
 # ---------------------------------------------------------------------------
 # Kapitel 3.2: vom Neuron bis PyTorch (matplotlib)
@@ -106,7 +143,18 @@ def descent_figure(loss_fn, paths: dict, learning_rates: dict, *,
     """
     import matplotlib.pyplot as plt
 
+    check_callable("loss_fn", loss_fn)
     check_instance("paths", paths, dict, "ein dict Beschriftung → Pfad")
+    check_instance("learning_rates", learning_rates, dict, "ein dict Beschriftung → Lernrate")
+    if not paths:
+        raise ValueError("paths darf nicht leer sein.")
+    for label, path in paths.items():
+        if check_array(f"paths[{label!r}]", path, ndim=2).shape[1] != 2:
+            raise ValueError(f"paths[{label!r}] muss die Form (schritte + 1, 2) haben.")
+        if label not in learning_rates:
+            raise ValueError(f"learning_rates fehlt die Lernrate für {label!r}.")
+        check_float(f"learning_rates[{label!r}]", learning_rates[label], 0, open_min=True)
+    w_range, b_range = _check_range("w_range", w_range), _check_range("b_range", b_range)
     W_grid, B_grid = np.meshgrid(np.linspace(*w_range, 200), np.linspace(*b_range, 200))
     fig, ax = plt.subplots(figsize=(7, 4.2))
     levels = np.geomspace(0.03, 60, 15)
@@ -277,11 +325,16 @@ def curves_figure(results, labels, *, title_y: str = "Testverlust", which: str =
     """Verlustkurven mehrerer Playground-Läufe; ein Klick auf die Legende blendet Kurven aus."""
     import plotly.graph_objects as go
 
-    results, labels = list(results), list(labels)
+    results = _check_list("results", results, "eine Liste von Playground-Ergebnissen")
+    labels = check_str_list("labels", labels)
     check_same_length(results=results, labels=labels)
+    title_y = check_str("title_y", title_y)
+    which = check_choice("which", which, ("train_loss", "test_loss"))
+    height = check_int("height", height, minimum=100)
+    curves = [check_array(f"results[{i}].{which}", getattr(r, which, None), ndim=1,
+                          finite=False) for i, r in enumerate(results)]  # NaN: divergiert
     fig = go.Figure()
-    for (result, label), color in zip(zip(results, labels), PALETTE):
-        values = getattr(result, which)
+    for (values, label), color in zip(zip(curves, labels), PALETTE):
         fig.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=np.round(values, 4),
                                  mode="lines", name=label, line={"color": color}))
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 20, "b": 40},
@@ -314,6 +367,14 @@ def noise_figure(noise_grid, noise_results: dict, *, height: int = 340):
 
     noise_grid = check_array("noise_grid", noise_grid, ndim=1).tolist()
     check_instance("noise_results", noise_results, dict, "ein dict Datensatz → Ergebnisse")
+    height = check_int("height", height, minimum=100)
+    for name, results in noise_results.items():
+        results = _check_list(f"noise_results[{name!r}]", results, "eine Liste von Ergebnissen")
+        check_same_length(noise_grid=noise_grid, **{f"noise_results[{name!r}]": results})
+        for i, r in enumerate(results):
+            for which in ("train_loss", "test_loss"):
+                check_array(f"noise_results[{name!r}][{i}].{which}", getattr(r, which, None),
+                            ndim=1, finite=False)
     fig = go.Figure()
     for (name, results), color in zip(noise_results.items(), PALETTE):
         for which, dash, suffix in (("train_loss", "solid", "Training"),
@@ -396,7 +457,14 @@ def sliding_window_figure(image, kernel, result, steps, *, height: int = 380):
     image = check_array("image", image, ndim=2, dtype=None)    # Datentypen bleiben erhalten
     kernel = check_array("kernel", kernel, ndim=2, dtype=None)
     result = check_array("result", result, ndim=2, dtype=None)
-    steps = list(steps)
+    steps = _check_list("steps", steps, "die Liste der Fenster aus iter_windows")
+    if len(steps) != result.size:
+        raise ValueError(f"steps hat {len(steps)} Fenster, result aber {result.size} Pixel.")
+    for k, step in enumerate(steps):
+        if not isinstance(step, tuple) or len(step) != 3:
+            raise TypeError(f"steps[{k}] muss ein Fenster (zeile, spalte, ausschnitt) aus "
+                            f"iter_windows sein, nicht {step!r:.40}.")
+    height = check_int("height", height, minimum=100)
     kh, kw = kernel.shape
     vmax = np.abs(result).max()
     fig = go.Figure()
@@ -519,7 +587,14 @@ def feature_maps_figure(image, filters, maps1, maps2, *, n_cols: int = 8):
     ersten ``n_cols`` Merkmalskarten der zweiten Schicht (unten)."""
     import matplotlib.pyplot as plt
 
+    image = check_array("image", image, ndim=2, dtype=None)  # (S, S)
+    filters = check_array("filters", filters, ndim=3, dtype=None)  # (Kerne, k, k)
+    maps1 = check_array("maps1", maps1, ndim=3, dtype=None)  # (Kerne, S, S)
+    maps2 = check_array("maps2", maps2, ndim=3, dtype=None)  # (Kanäle, S/2, S/2)
     n_cols = check_int("n_cols", n_cols, minimum=2, maximum=MAX_PANELS)
+    if len(maps1) < min(len(filters), n_cols - 1):
+        raise ValueError(f"maps1 braucht eine Merkmalskarte je gezeigtem Kern, hat aber nur "
+                         f"{len(maps1)}.")
     fig, axes = plt.subplots(3, n_cols, figsize=(10, 4.2))
     for ax in axes.flat:
         ax.axis("off")
@@ -543,6 +618,10 @@ def imagenet_figure(table, human_top5: float, *, highlight: str = "AlexNet"):
     eine gestrichelte Linie für den Menschen."""
     import matplotlib.pyplot as plt
 
+    _check_frame("table", table, ["jahr", "sieger", "top5_fehler"])
+    check_array("table['top5_fehler']", table["top5_fehler"].to_numpy())
+    human_top5 = check_float("human_top5", human_top5, 0, 100)
+    highlight = check_choice("highlight", highlight, list(dict.fromkeys(table["sieger"])))
     fig, ax = plt.subplots(figsize=(8, 3.8))
     colors = [PALETTE[3] if s == highlight else PALETTE[0] for s in table["sieger"]]
     ax.bar(table["jahr"], table["top5_fehler"], color=colors)
@@ -572,7 +651,17 @@ def embedding_figure(projections: dict, labels, *, height: int = 480):
     import plotly.graph_objects as go
 
     check_instance("projections", projections, dict, "ein dict Verfahren → (N, 2)-Array")
+    if not projections:
+        raise ValueError("projections darf nicht leer sein.")
     labels = check_array("labels", labels, ndim=1, dtype=None)
+    if not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
+        raise ValueError("labels muss Klassen 0, 1, … (ganze Zahlen ≥ 0) enthalten.")
+    for method, xy in projections.items():
+        xy = check_array(f"projections[{method!r}]", xy, ndim=2)
+        if xy.shape != (len(labels), 2):
+            raise ValueError(f"projections[{method!r}] muss die Form ({len(labels)}, 2) haben, "
+                             f"nicht {xy.shape}.")
+    height = check_int("height", height, minimum=100)
     classes = range(int(labels.max()) + 1)
     colors = PALETTE + ("#999999", "#8C564B")
     fig = go.Figure()
@@ -610,6 +699,13 @@ def band_plot(ax, table, group: str, x: str = "n", labels: dict | None = None):
 
     ``table`` ist eine Zusammenfassung wie aus ``kibuch.chapters.ch03_3_transfer.summarize``.
     """
+    from matplotlib.axes import Axes
+
+    check_instance("ax", ax, Axes, "eine matplotlib-Achse (Axes)")
+    group, x = check_str("group", group), check_str("x", x)
+    _check_frame("table", table, [group, x, "mittel", "streuung"])
+    if labels is not None:
+        check_instance("labels", labels, dict, "ein dict Gruppe → Beschriftung oder None")
     for (name, part), color, marker in zip(table.groupby(group, sort=False), PALETTE, "osD^"):
         xs = np.array(part[x], dtype=float)
         mean, std = part["mittel"].to_numpy() * 100, part["streuung"].to_numpy() * 100
@@ -623,8 +719,11 @@ def transfer_figure(curve, n_grid, *, n_classes: int = 5, title: str = "Neue Kla
     """Genauigkeit je Verfahren über der Bildzahl (log. Achse) mit Streubändern und Rate-Linie."""
     import matplotlib.pyplot as plt
 
-    n_grid = [check_int(f"n_grid[{i}]", n, minimum=1) for i, n in enumerate(n_grid)]
-    chance = 100 / check_int("n_classes", n_classes, minimum=2)
+    _check_frame("curve", curve, ["verfahren", "n", "mittel", "streuung"])
+    n_grid = [check_int(f"n_grid[{i}]", n, minimum=1)
+              for i, n in enumerate(_check_list("n_grid", n_grid, "eine Liste von Bildzahlen"))]
+    chance = 100 / check_int("n_classes", n_classes, minimum=2, maximum=MAX_CLASSES)
+    title = check_str("title", title)
     fig, ax = plt.subplots(figsize=(7, 3.8))
     band_plot(ax, curve, "verfahren")
     ax.set_xscale("log")
@@ -645,7 +744,19 @@ def teachable_figure(q1, q2, q3, n_grid, *, pair, third, major):
     Klassen (je Mittelwert mit Streuband und einer 95-%-Linie)."""
     import matplotlib.pyplot as plt
 
-    n_grid = [check_int(f"n_grid[{i}]", n, minimum=1) for i, n in enumerate(n_grid)]
+    for name, q, columns in (("q1", q1, ["aufgabe", "n"]), ("q2", q2, ["aufgabe", "n"]),
+                             ("q3", q3, ["klasse", "minderheit"])):
+        _check_frame(name, q, [*columns, "mittel", "streuung"])
+    n_grid = [check_int(f"n_grid[{i}]", n, minimum=1)
+              for i, n in enumerate(_check_list("n_grid", n_grid, "eine Liste von Bildzahlen"))]
+    pair = _check_list("pair", pair, "ein Paar von Klassen")
+    if len(pair) != 2:
+        raise ValueError(f"pair muss genau zwei Klassen nennen, nicht {len(pair)}.")
+    pair = [check_int(f"pair[{i}]", c, minimum=0) for i, c in enumerate(pair)]
+    third = check_int("third", third, minimum=0)
+    if third in pair:
+        raise ValueError(f"third={third} muss eine andere Klasse sein als pair={tuple(pair)}.")
+    major = check_int("major", major, minimum=1)
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharey=True)
     band_plot(axes[0], q1, "aufgabe", labels={"2 Klassen": f"{pair[0]} gegen {pair[1]}"})
     axes[0].set_title("1. Wie viele Bilder?", fontsize=11)

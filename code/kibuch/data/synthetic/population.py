@@ -14,6 +14,8 @@ import pandas as pd
 
 from kibuch.core.checks import check_int, check_probability
 
+MAX_PEOPLE = 10_000_000  # Höchstzahl erzeugter Personen
+
 
 def make_group_population(n: int, minority_share: float, *, seed: int = 0) -> pd.DataFrame:
     """Zwei Gruppen mit denselben Merkmalen, aber verschiedenen Zusammenhängen.
@@ -22,7 +24,7 @@ def make_group_population(n: int, minority_share: float, *, seed: int = 0) -> pd
     in Gruppe ``"B"`` (Anteil ``minority_share``), wenn ``x1 - x2 > 0``.
     Spalten: ``x1``, ``x2``, ``gruppe``, ``y``.
     """
-    n = check_int("n", n, minimum=2)
+    n = check_int("n", n, minimum=2, maximum=MAX_PEOPLE)
     minority_share = check_probability("minority_share", minority_share)
     seed = check_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
