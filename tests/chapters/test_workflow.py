@@ -74,7 +74,7 @@ def test_clean_records_errors():
         RawDataConfig(fahrenheit_site="süd")
     with pytest.raises(TypeError):
         make_raw_records({"n_samples": 10})
-    with pytest.raises(ValueError, match="raw muss mindestens 1 Zeilen"):
+    with pytest.raises(ValueError, match="raw ist leer"):
         clean_records(raw.iloc[:0])  # früher: „choices darf nicht leer sein“
 
 

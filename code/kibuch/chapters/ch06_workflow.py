@@ -30,6 +30,7 @@ from kibuch.core.checks import (
     check_callable,
     check_choice,
     check_float,
+    check_frame,
     check_instance,
     check_int,
     check_path,
@@ -42,14 +43,6 @@ from kibuch.data.synthetic.sensors import SENSORS
 MAX_BINS = 10_000  # Höchstzahl der Klassen für den PSI
 
 
-def _check_columns(name: str, frame: pd.DataFrame, columns, *, min_rows: int = 0) -> None:
-    """``frame`` ist ein DataFrame mit allen ``columns`` und mindestens ``min_rows`` Zeilen."""
-    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
-    missing = sorted(set(columns) - set(frame.columns))
-    if missing:
-        raise ValueError(f"In {name} fehlen Spalten: {missing}.")
-    if len(frame) < min_rows:
-        raise ValueError(f"{name} muss mindestens {min_rows} Zeilen haben, nicht {len(frame)}.")
 
 
 def _check_labels(name: str, labels) -> np.ndarray:
@@ -78,7 +71,7 @@ def clean_records(raw: pd.DataFrame, *, fahrenheit_site: str = "Nord",
     Vibrationswerte und füllt fehlende Öldrücke mit dem Median des Typs.
     Gibt die saubere Tabelle und ein Protokoll (Schritt → Anzahl Zeilen) zurück.
     """
-    _check_columns("raw", raw, ["messung_id", "werk", "typ", *SENSORS], min_rows=1)
+    check_frame("raw", raw, ["messung_id", "werk", "typ", *SENSORS], min_rows=1)
     fahrenheit_site = check_choice("fahrenheit_site", fahrenheit_site,
                                    sorted(raw["werk"].dropna().unique()))
     max_vibration = check_float("max_vibration", max_vibration, 0, open_min=True)
@@ -137,7 +130,7 @@ def add_wear_features(frame: pd.DataFrame) -> pd.DataFrame:
     Liegt in einem Modul statt im Notebook, damit ein gespeichertes Modell, das diese
     Funktion in seiner Pipeline benutzt, auch in einem anderen Prozess ladbar ist.
     """
-    _check_columns("frame", frame, ["vibration", "betriebsstunden", "typ"])
+    check_frame("frame", frame, ["vibration", "betriebsstunden", "typ"], min_rows=0)
     out = frame.copy()
     out["log_vibration"] = np.log1p(out["vibration"].clip(lower=0))
     out["stunden_typ_c"] = out["betriebsstunden"] * (out["typ"] == "C")
@@ -233,8 +226,8 @@ def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, window: str,
 
     columns = check_str_list("columns", columns)
     window = check_str("window", window)
-    _check_columns("reference", reference, columns, min_rows=2)
-    _check_columns("current", current, columns, min_rows=2)
+    check_frame("reference", reference, columns, min_rows=2)
+    check_frame("current", current, columns, min_rows=2)
     window = check_choice("window", window, list(current.columns))
     rows = []
     for key, part in current.groupby(window, sort=True):

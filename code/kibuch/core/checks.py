@@ -314,3 +314,17 @@ def check_path(name: str, value) -> Path:
     if not str(value).strip():
         raise ValueError(f"{name} darf kein leerer Pfad sein.")
     return Path(value)
+
+
+def check_frame(name: str, frame, columns: Iterable[str] = (), *, min_rows: int = 1):
+    """Ein ``pandas.DataFrame`` mit allen ``columns`` und mindestens ``min_rows`` Zeilen."""
+    import pandas as pd
+
+    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"In {name} fehlen Spalten: {missing}. Vorhanden: {list(frame.columns)}.")
+    if len(frame) < min_rows:
+        raise ValueError(f"{name} muss mindestens {min_rows} Zeilen haben, nicht {len(frame)}."
+                         if min_rows > 1 else f"{name} ist leer.")
+    return frame

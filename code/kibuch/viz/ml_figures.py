@@ -26,6 +26,7 @@ import pandas as pd
 
 from kibuch.core.checks import (
     check_array,
+    check_frame,
     check_instance,
     check_int,
     check_same_length,
@@ -42,15 +43,6 @@ from kibuch.viz.plotting import PALETTE, add_visibility_slider, german_axes
 # ---------------------------------------------------------------------------
 
 
-def _check_frame(name: str, frame, columns) -> pd.DataFrame:
-    """Ein nicht leerer DataFrame mit den Spalten ``columns``."""
-    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} fehlen die Spalten {missing}; vorhanden: {list(frame.columns)}.")
-    if frame.empty:
-        raise ValueError(f"{name} ist leer.")
-    return frame
 
 
 def _check_curves(name: str, curves, n: int) -> dict[str, np.ndarray]:
@@ -162,8 +154,8 @@ def date_trap_figure(prices: pd.DataFrame, swapped: pd.DataFrame):
     import matplotlib.pyplot as plt
     from matplotlib.dates import DateFormatter
 
-    _check_frame("prices", prices, ["datum", "preis"])
-    _check_frame("swapped", swapped, ["datum", "preis", "vertauscht"])
+    check_frame("prices", prices, ["datum", "preis"])
+    check_frame("swapped", swapped, ["datum", "preis", "vertauscht"])
     if not pd.api.types.is_bool_dtype(swapped["vertauscht"]):
         raise TypeError("swapped['vertauscht'] muss Wahrheitswerte (bool) enthalten.")
     fig, (ax_ok, ax_bad) = plt.subplots(2, 1, figsize=(7.5, 5.2), sharex=True, sharey=True)
@@ -629,7 +621,7 @@ def cluster_scatter_figure(frame: pd.DataFrame, x: str, y: str, *, cluster: str 
     import matplotlib.pyplot as plt
 
     x, y, cluster = check_str("x", x), check_str("y", y), check_str("cluster", cluster)
-    _check_frame("frame", frame, [x, y, cluster])
+    check_frame("frame", frame, [x, y, cluster])
     check_array(f"frame[{x!r}]", frame[x].to_numpy())
     check_array(f"frame[{y!r}]", frame[y].to_numpy())
     ids = check_array(f"frame[{cluster!r}]", frame[cluster].to_numpy(), dtype=None)
@@ -662,7 +654,7 @@ def sensor_anomaly_figure(sensors: pd.DataFrame, columns, labels, *, flag: str =
     if len(columns) > 4:
         raise ValueError(f"Höchstens vier Spalten passen in die Abbildung, nicht {len(columns)}.")
     flag = check_str("flag", flag)
-    _check_frame("sensors", sensors, ["zeit", *columns, flag])
+    check_frame("sensors", sensors, ["zeit", *columns, flag])
     for col in columns:
         check_array(f"sensors[{col!r}]", sensors[col].to_numpy())
     colors = [*PALETTE[:len(columns) - 1], "0.3"]

@@ -27,6 +27,7 @@ from kibuch.core.checks import (
     check_callable,
     check_choice,
     check_float,
+    check_frame,
     check_instance,
     check_int,
     check_same_length,
@@ -53,17 +54,6 @@ def _check_list(name: str, value, what: str, *, min_len: int = 1) -> list:
     return items
 
 
-def _check_frame(name: str, frame, columns):
-    """Ein nicht leerer ``pandas.DataFrame`` mit den Spalten ``columns``."""
-    import pandas as pd
-
-    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"In {name} fehlen Spalten: {missing}. Vorhanden: {list(frame.columns)}.")
-    if frame.empty:
-        raise ValueError(f"{name} ist leer.")
-    return frame
 
 
 def _check_range(name: str, value) -> tuple[float, float]:
@@ -618,7 +608,7 @@ def imagenet_figure(table, human_top5: float, *, highlight: str = "AlexNet"):
     eine gestrichelte Linie für den Menschen."""
     import matplotlib.pyplot as plt
 
-    _check_frame("table", table, ["jahr", "sieger", "top5_fehler"])
+    check_frame("table", table, ["jahr", "sieger", "top5_fehler"])
     check_array("table['top5_fehler']", table["top5_fehler"].to_numpy())
     human_top5 = check_float("human_top5", human_top5, 0, 100)
     highlight = check_choice("highlight", highlight, list(dict.fromkeys(table["sieger"])))
@@ -703,7 +693,7 @@ def band_plot(ax, table, group: str, x: str = "n", labels: dict | None = None):
 
     check_instance("ax", ax, Axes, "eine matplotlib-Achse (Axes)")
     group, x = check_str("group", group), check_str("x", x)
-    _check_frame("table", table, [group, x, "mittel", "streuung"])
+    check_frame("table", table, [group, x, "mittel", "streuung"])
     if labels is not None:
         check_instance("labels", labels, dict, "ein dict Gruppe → Beschriftung oder None")
     for (name, part), color, marker in zip(table.groupby(group, sort=False), PALETTE, "osD^"):
@@ -719,7 +709,7 @@ def transfer_figure(curve, n_grid, *, n_classes: int = 5, title: str = "Neue Kla
     """Genauigkeit je Verfahren über der Bildzahl (log. Achse) mit Streubändern und Rate-Linie."""
     import matplotlib.pyplot as plt
 
-    _check_frame("curve", curve, ["verfahren", "n", "mittel", "streuung"])
+    check_frame("curve", curve, ["verfahren", "n", "mittel", "streuung"])
     n_grid = [check_int(f"n_grid[{i}]", n, minimum=1)
               for i, n in enumerate(_check_list("n_grid", n_grid, "eine Liste von Bildzahlen"))]
     chance = 100 / check_int("n_classes", n_classes, minimum=2, maximum=MAX_CLASSES)
@@ -746,7 +736,7 @@ def teachable_figure(q1, q2, q3, n_grid, *, pair, third, major):
 
     for name, q, columns in (("q1", q1, ["aufgabe", "n"]), ("q2", q2, ["aufgabe", "n"]),
                              ("q3", q3, ["klasse", "minderheit"])):
-        _check_frame(name, q, [*columns, "mittel", "streuung"])
+        check_frame(name, q, [*columns, "mittel", "streuung"])
     n_grid = [check_int(f"n_grid[{i}]", n, minimum=1)
               for i, n in enumerate(_check_list("n_grid", n_grid, "eine Liste von Bildzahlen"))]
     pair = _check_list("pair", pair, "ein Paar von Klassen")

@@ -11,22 +11,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kibuch.core.checks import check_array, check_float, check_instance, check_same_length
+from kibuch.core.checks import (
+    check_array,
+    check_float,
+    check_frame,
+    check_instance,
+    check_same_length,
+)
 from kibuch.viz.plotting import PALETTE, german_axes
 
 #: Quellenhinweise in den Abbildungen von Kapitel 1.
 _GREY = "0.35"
 
 
-def _check_frame(name: str, frame, columns) -> pd.DataFrame:
-    """``frame`` ist ein nicht leerer DataFrame mit allen ``columns``."""
-    check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"In {name} fehlen Spalten: {missing}. Vorhanden: {list(frame.columns)}.")
-    if frame.empty:
-        raise ValueError(f"{name} ist leer.")
-    return frame
 
 
 # ---------------------------------------------------------------------------
@@ -37,7 +34,7 @@ def data_volume_figure(volume: pd.DataFrame):
     """Balken des weltweiten Datenvolumens je Jahr; Prognosen hell (aus ``facts.data_volume()``)."""
     import matplotlib.pyplot as plt
 
-    _check_frame("volume", volume, ["jahr", "zettabyte", "prognose"])
+    check_frame("volume", volume, ["jahr", "zettabyte", "prognose"])
     fig, ax = plt.subplots(figsize=(7, 3.6))
     colors = ["#9ecae1" if p else "#0072B2" for p in volume["prognose"]]
     ax.bar(volume["jahr"], volume["zettabyte"], color=colors)
@@ -56,7 +53,7 @@ def gpu_figure(gpus: pd.DataFrame):
 
     from kibuch.core.fmt import de
 
-    _check_frame("gpus", gpus, ["jahr", "modell", "tflops", "format"])
+    check_frame("gpus", gpus, ["jahr", "modell", "tflops", "format"])
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.plot(gpus["jahr"], gpus["tflops"], "o-", color="#D55E00")
     for _, row in gpus.iterrows():
@@ -100,7 +97,7 @@ def milestone_timeline(events: pd.DataFrame):
     """Interaktive Zeitleiste (plotly) der Meilensteine aus ``facts.milestones()``."""
     import plotly.graph_objects as go
 
-    _check_frame("events", events, ["jahr", "ereignis", "beschreibung"])
+    check_frame("events", events, ["jahr", "ereignis", "beschreibung"])
     levels = [1 if i % 2 == 0 else -1 for i in range(len(events))]
     timeline = go.Figure()
     timeline.add_hline(y=0, line_color="#555555")
@@ -129,8 +126,8 @@ def calibration_cost_figure(table: pd.DataFrame, curve: pd.DataFrame, threshold:
     (``cost_curve``) mit der gewählten Schwelle."""
     import matplotlib.pyplot as plt
 
-    _check_frame("table", table, ["p_mittel", "anteil_positiv", "anzahl"])
-    _check_frame("curve", curve, ["schwelle", "kosten"])
+    check_frame("table", table, ["p_mittel", "anteil_positiv", "anzahl"])
+    check_frame("curve", curve, ["schwelle", "kosten"])
     threshold = check_float("threshold", threshold, 0, 1)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.8))
     ax1.plot([0, 1], [0, 1], "--", color="0.6", label="perfekt kalibriert")
@@ -154,8 +151,8 @@ def forecast_figure(air: pd.DataFrame, test_air: pd.DataFrame, forecast, snaive)
     """Beobachtete Fluggäste mit Modellprognose und saisonal-naiver Prognose im Testzeitraum."""
     import matplotlib.pyplot as plt
 
-    _check_frame("air", air, ["monat", "passagiere"])
-    _check_frame("test_air", test_air, ["monat"])
+    check_frame("air", air, ["monat", "passagiere"])
+    check_frame("test_air", test_air, ["monat"])
     forecast = check_array("forecast", forecast, ndim=1)
     snaive = check_array("snaive", snaive, ndim=1)
     check_same_length(test_air=test_air, forecast=forecast, snaive=snaive)
@@ -186,7 +183,7 @@ def fgsm_figure(images, images_adv, pred, pred_adv, truth, attack: pd.DataFrame)
     truth = check_array("truth", truth, ndim=1)
     check_same_length(images=images, images_adv=images_adv, pred=pred, pred_adv=pred_adv,
                       truth=truth)
-    _check_frame("attack", attack, ["fgsm", "zufall"])
+    check_frame("attack", attack, ["fgsm", "zufall"])
     fig = plt.figure(figsize=(9, 3.6))
     grid = fig.add_gridspec(2, 8)
     for i in range(len(images)):
@@ -211,8 +208,8 @@ def poisoning_figure(naive: pd.DataFrame, guarded: pd.DataFrame):
     """Genauigkeit über der Zahl der Rückmeldungen, ohne und mit Moderation."""
     import matplotlib.pyplot as plt
 
-    _check_frame("naive", naive, ["schritt", "genauigkeit"])
-    _check_frame("guarded", guarded, ["schritt", "genauigkeit"])
+    check_frame("naive", naive, ["schritt", "genauigkeit"])
+    check_frame("guarded", guarded, ["schritt", "genauigkeit"])
     fig, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(naive["schritt"], naive["genauigkeit"], color=PALETTE[3], label="lernt alles")
     ax.plot(guarded["schritt"], guarded["genauigkeit"], color=PALETTE[2], label="mit Moderation")
@@ -276,7 +273,7 @@ def scaling_figure(models: pd.DataFrame, tokens_per_parameter: float = 20):
     Linie ``tokens_per_parameter`` (aus ``facts.language_models()``)."""
     import matplotlib.pyplot as plt
 
-    _check_frame("models", models, ["modell", "jahr", "flop", "parameter", "tokens"])
+    check_frame("models", models, ["modell", "jahr", "flop", "parameter", "tokens"])
     tokens_per_parameter = check_float("tokens_per_parameter", tokens_per_parameter, 0,
                                        open_min=True)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4.2))
