@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import hashlib
 import json
 import math
@@ -156,6 +157,17 @@ def _canonical(obj: Any, where: str) -> Any:
     )
 
 
+@functools.cache
+def _code_fingerprint() -> str:
+    """SHA-256 über alle Quelltexte von kibuch: Jede Code-Änderung ergibt neue Schlüssel."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def artifact_key(*parts) -> str:
     """SHA-256 (64 Hex-Zeichen) über eine kanonische JSON-Form von ``parts``.
 
@@ -166,7 +178,8 @@ def artifact_key(*parts) -> str:
     from kibuch import __version__
 
     canonical = [_canonical(p, f"parts[{i}]") for i, p in enumerate(parts)]
-    payload = {"kibuch": __version__, "format": FORMAT_VERSION, "parts": canonical}
+    payload = {"kibuch": __version__, "code": _code_fingerprint(), "format": FORMAT_VERSION,
+               "parts": canonical}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       allow_nan=False)
     return _digest(text.encode("utf-8"))
@@ -238,7 +251,13 @@ def _check_result(result) -> tuple[dict, dict]:
             "vermutlich divergiert (Lernrate zu groß?); das Ergebnis wird nicht gespeichert."
         )
     try:  # Rundreise durch JSON: Treffer und frisches Ergebnis sehen gleich aus
-        info = json.loads(json.dumps(dict(info), ensure_ascii=False))
+        try:
+            info = json.loads(json.dumps(dict(info), ensure_ascii=False, allow_nan=False))
+        except ValueError:
+            raise NonFiniteArtifactError("train lieferte in info NaN oder ±inf; so etwas wird nie "
+                                         "gespeichert.") from None
+    except NonFiniteArtifactError:
+        raise
     except (TypeError, ValueError) as err:
         raise TypeError(f"train lieferte ein info-dict, das kein JSON ist: {err}.") from None
     return clean, info

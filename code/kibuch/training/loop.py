@@ -150,6 +150,7 @@ def tensor_loaders(
         X = X if isinstance(X, torch.Tensor) else check_array(f"X_{name}", X, min_len=0)
         y = y if isinstance(y, torch.Tensor) else check_array(f"y_{name}", y, ndim=1, min_len=0)
         check_same_length(**{f"X_{name}": X, f"y_{name}": y})
+        _check_class_labels(f"y_{name}", y)
         if len(X) == 0:
             raise ValueError(f"X_{name} und y_{name} sind leer.")
         sets.append(TensorDataset(torch.as_tensor(X, dtype=torch.float32),
@@ -158,6 +159,14 @@ def tensor_loaders(
     train = DataLoader(sets[0], batch_size=batch_size, shuffle=True, generator=generator)
     val = DataLoader(sets[1], batch_size=batch_size, shuffle=False)
     return train, val
+
+
+def _check_class_labels(name: str, y) -> None:
+    """Klassennummern müssen ganze Zahlen ≥ 0 sein; 0,5 würde still zu 0 abgeschnitten."""
+    values = torch.as_tensor(y.detach().cpu() if isinstance(y, torch.Tensor) else y,
+                             dtype=torch.float64)
+    if values.numel() and (bool((values != values.round()).any()) or bool((values < 0).any())):
+        raise ValueError(f"{name} muss Klassennummern 0 … K−1 (ganze Zahlen) enthalten.")
 
 
 def cross_entropy(logits, y):
