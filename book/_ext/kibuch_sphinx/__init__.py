@@ -7,6 +7,8 @@
 - :mod:`.provenance`: Buchangaben aus ``CITATION.cff``, Kasten „Zitieren“ und
   „Ausführungsprotokoll“ am Ende jedes Kapitels, Version im Seitenfuß.
 - :mod:`.status`: die Direktive ``kibuch-status`` (Laufzeiten aller Kapitel).
+- :mod:`.results`: ``reports/results.json`` aus den Ergebnis-Ausgaben aller Kapitel
+  (``kibuch.viz.book.report_results``) und die Direktive ``kibuch-results``.
 - :mod:`.chapters`: welche Seiten Kapitel sind und welche Nummer sie tragen.
 
 Eingebunden über ``_config.yml`` (``sphinx.local_extensions``).
@@ -14,10 +16,10 @@ Eingebunden über ``_config.yml`` (``sphinx.local_extensions``).
 
 from __future__ import annotations
 
-from . import assets, downloads, provenance, status
+from . import assets, downloads, provenance, results, status
 
 
 def setup(app):
-    for module in (assets, downloads, provenance, status):
+    for module in (assets, downloads, provenance, results, status):
         module.setup(app)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -178,10 +178,9 @@ def check_choice(name: str, value, choices: Iterable[str]):
     allowed = ", ".join(repr(c) for c in choices)
     if isinstance(value, str):
         named = [c for c in choices if isinstance(c, str)]
-        close = difflib.get_close_matches(value, named, n=1)
-        if not close:
-            lowered = {c.lower(): c for c in named}
-            close = [lowered[value.lower()]] if value.lower() in lowered else []
+        # Nur Groß-/Kleinschreibung falsch („adamW“): dieser Eintrag schlägt jede Ähnlichkeit
+        same = [c for c in named if c.casefold() == value.casefold()]
+        close = same[:1] or difflib.get_close_matches(value, named, n=1)
         hint = f" Meinten Sie {close[0]!r}?" if close else ""
         raise ValueError(f"Unbekannter Wert {value!r} für {name}. Erlaubt: {allowed}.{hint}")
     if not any(_same_kind(value, c) for c in choices):
@@ -320,6 +319,9 @@ def check_frame(name: str, frame, columns: Iterable[str] = (), *, min_rows: int 
     """Ein ``pandas.DataFrame`` mit allen ``columns`` und mindestens ``min_rows`` Zeilen."""
     import pandas as pd
 
+    _check_name(name)
+    columns = check_str_list("columns", columns, min_len=0)
+    min_rows = check_int("min_rows", min_rows, minimum=0)
     check_instance(name, frame, pd.DataFrame, "ein pandas.DataFrame")
     missing = [c for c in columns if c not in frame.columns]
     if missing:

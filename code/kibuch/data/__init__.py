@@ -20,7 +20,14 @@ Anleitung. Der Import dieses Pakets liest keine Datei und lädt nichts herunter.
 
 from kibuch.data import facts, images, tabular, text  # noqa: F401  (registrieren die Datensätze)
 from kibuch.data.checksums import ChecksumError
-from kibuch.data.images import IDXFormatError, download_mnist, load_digits_or_mnist, read_idx
+from kibuch.data.images import (
+    IDXFormatError,
+    ImageSplits,
+    download_mnist,
+    load_image_splits,
+    mnist_cached,
+    read_idx,
+)
 from kibuch.data.registry import (
     Column,
     DatasetUnavailable,
@@ -37,11 +44,13 @@ __all__ = [
     "DatasetUnavailable",
     "Datasheet",
     "IDXFormatError",
+    "ImageSplits",
     "UnknownDatasetError",
     "download_mnist",
     "info",
     "load",
-    "load_digits_or_mnist",
+    "load_image_splits",
+    "mnist_cached",
     "names",
     "read_idx",
 ]

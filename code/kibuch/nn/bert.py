@@ -10,13 +10,20 @@ Hub-Namen wie ``"sentence-transformers/all-MiniLM-L6-v2"`` an; ohne Netz
 - ``make_nsp_pairs``: Satzpaare für Next Sentence Prediction.
 - ``sentence_embeddings`` / ``attention_maps``: Blick in den vortrainierten Encoder.
 - ``fine_tune``: Klassifikationskopf auf den Encoder setzen und mit Texten feintunen
-  (mit der gemeinsamen Trainingsschleife :func:`kibuch.training.loop.fit`).
+  (mit der gemeinsamen Trainingsschleife :func:`kibuch.training.loop.fit`). Die
+  feingetunten Gewichte liegen danach im Artefakt-Cache
+  (:func:`kibuch.core.artifacts.load_or_train`); ein zweiter Aufruf mit denselben Daten,
+  Einstellungen und demselben Code lädt sie, statt neu zu trainieren.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
+import hashlib
 import math
+import os
 import random
 import time
 from pathlib import Path
@@ -24,6 +31,7 @@ from pathlib import Path
 from kibuch.core.checks import (
     check_array,
     check_bool,
+    check_float,
     check_instance,
     check_int,
     check_probability,
@@ -256,14 +264,21 @@ class TextBatches:
 class TextClassifier:
     """Feingetunter Encoder mit Klassifikationskopf; ``predict`` liefert Label-Strings."""
 
-    def __init__(self, model, tokenizer, labels, config, history, seconds, *, max_length: int):
-        self.model = model
+    def __init__(self, model, tokenizer, labels, config, history, seconds, *, max_length: int,
+                 from_cache: bool = False):
+        from torch import nn
+
+        from kibuch.training.loop import History, TrainConfig
+
+        self.model = check_instance("model", model, nn.Module, "ein Modell (torch.nn.Module)")
+        _check_tokenizer(tokenizer)
         self.tokenizer = tokenizer
-        self.labels = list(labels)
-        self.config = config  # die TrainConfig des Feintunings
-        self.history = history  # kibuch.training.loop.History (eine Zeile je Epoche)
-        self.seconds = seconds  # Trainingsdauer
-        self.max_length = max_length
+        self.labels = check_str_list("labels", labels, min_len=2)  # Klassennamen, Spalten
+        self.config = check_instance("config", config, TrainConfig, "eine TrainConfig")
+        self.history = check_instance("history", history, History, "eine History")  # je Epoche
+        self.seconds = check_float("seconds", seconds, minimum=0.0)  # Trainingsdauer
+        self.max_length = check_int("max_length", max_length, minimum=2)
+        self.from_cache = check_bool("from_cache", from_cache)  # Gewichte aus dem Cache?
 
     def predict_proba(self, texts, *, batch_size: int = 64):
         """Wahrscheinlichkeiten (n, Klassen) als NumPy-Array; Spalten wie ``labels``."""
@@ -307,21 +322,48 @@ def _freeze_lower_layers(model, train_layers: int | None) -> None:
             p.requires_grad = False
 
 
-def _check_fine_tune(train_texts, train_labels, max_length, train_layers):
+def _check_fine_tune(train_texts, train_labels, model, max_length, train_layers):
     texts = check_str_list("train_texts", train_texts)
     labels = check_str_list("train_labels", train_labels)
     check_same_length(train_texts=texts, train_labels=labels)
     if len(set(labels)) < 2:
         raise ValueError("train_labels muss mindestens zwei verschiedene Klassen enthalten.")
+    if model is not None:
+        check_instance("model", model, (str, os.PathLike), "ein Pfad, ein Hub-Name oder None")
+        check_str("model", str(model))
     check_int("max_length", max_length, minimum=8)
     if train_layers is not None:
         check_int("train_layers", train_layers, minimum=0)
     return texts, labels
 
 
+@functools.lru_cache(maxsize=8)
+def _folder_digest(folder: str, stamp: tuple) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _encoder_fingerprint(source: str) -> str:
+    """Inhalt eines lokalen Encoder-Ordners als SHA-256 (Gewichte, Tokenizer, Konfiguration).
+
+    Für einen Hub-Namen zählt der Name. Der Stempel (Größen, Änderungszeiten) sorgt dafür,
+    dass ein geänderter Ordner neu gehasht wird; sonst rechnet jeder Prozess nur einmal.
+    """
+    folder = Path(source)
+    if not folder.is_dir():
+        return f"hub:{source}"
+    stamp = tuple((p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                  for p in sorted(folder.rglob("*")) if p.is_file())
+    return _folder_digest(str(folder.resolve()), stamp)
+
+
 def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length: int = 64,
-              train_layers: int | None = 4, device=None, **train_options) -> TextClassifier:
-    """Feintunt den Encoder als Textklassifikator.
+              train_layers: int | None = 4, device=None, use_cache: bool = True,
+              **train_options) -> TextClassifier:
+    """Feintunt den Encoder als Textklassifikator (oder lädt ihn aus dem Artefakt-Cache).
 
     ``train_texts`` ist eine Liste von Strings, ``train_labels`` eine gleich lange
     Liste von Klassennamen (mindestens zwei verschiedene). ``model`` ist ``None``
@@ -331,35 +373,61 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
     eingefroren (``None``: alles trainieren). Standard 4 von 6: halbe Rechenzeit, gleiche
     Testgüte wie volles Feintuning (gemessen auf reviews_de). Weitere Optionen sind
     Felder der ``TrainConfig`` (z. B. ``epochs=2``, ``seed=1``); Voreinstellungen in
-    ``FINE_TUNE_DEFAULTS``.
+    ``FINE_TUNE_DEFAULTS``. Die Gewichte liegen danach im Artefakt-Cache (Schlüssel:
+    Encoder-Dateien, Texte, Labels, Einstellungen, Gerätetyp, Code-Version).
     """
-
     quiet_import_transformers()
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoTokenizer
 
+    from kibuch.core.artifacts import load_or_train
     from kibuch.core.device import as_device, set_seed
-    from kibuch.training.loop import fit, train_config_with
+    from kibuch.training.loop import History, fit, train_config_with
 
     cfg = train_config_with(FINE_TUNE_DEFAULTS, **train_options)
-    texts, labels = _check_fine_tune(train_texts, train_labels, max_length, train_layers)
+    texts, labels = _check_fine_tune(train_texts, train_labels, model, max_length, train_layers)
+    use_cache = check_bool("use_cache", use_cache)
     classes = sorted(set(labels))
-    label2id = {c: i for i, c in enumerate(classes)}
-
-    set_seed(cfg.seed)
     device = as_device(device)
     source = resolve_encoder(model)
-    local = _local_only(source)
-    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
-    with _quiet_transformers():
+    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=_local_only(source))
+
+    def train():  # läuft nur, wenn der Cache das Ergebnis noch nicht kennt
+        set_seed(cfg.seed)
+        net = _classifier(source, classes, train_layers)  # nach dem Seed: gleicher Startkopf
+        batches = TextBatches(texts, [classes.index(y) for y in labels], tokenizer,
+                              batch_size=cfg.batch_size, max_length=max_length, seed=cfg.seed)
+        start = time.perf_counter()
+        history = fit(net, batches, None, cfg, device=device)
+        return net.state_dict(), {"history": history.as_dict(),
+                                  "seconds": time.perf_counter() - start}
+
+    key = (_encoder_fingerprint(source), dataclasses.replace(cfg, progress=False), texts, labels,
+           max_length, train_layers, device.type)  # der Fortschrittsbalken zählt nicht mit
+    art = load_or_train("bert", key, train, use_cache=use_cache)
+    net = _classifier(source, classes, train_layers, weights=art.tensors).to(device)
+    return TextClassifier(net, tokenizer, classes, cfg, History(**art.info["history"]),
+                          art.info["seconds"], max_length=max_length, from_cache=art.from_cache)
+
+
+def _classifier(source: str, classes: list[str], train_layers: int | None, *, weights=None):
+    """Encoder mit neuem Klassifikationskopf für ``classes``, untere Schichten eingefroren.
+
+    Mit ``weights`` (einem state_dict) werden diese Gewichte eingesetzt und das Modell in
+    den Auswertungsmodus geschaltet; der zufällige Startkopf verbraucht dann keine
+    globalen Zufallszahlen, sodass Cache-Treffer und Training dieselbe Zufallsfolge
+    hinterlassen – bis auf das Training selbst.
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    rng = torch.random.fork_rng(devices=[]) if weights is not None else contextlib.nullcontext()
+    with rng, _quiet_transformers():
         net = AutoModelForSequenceClassification.from_pretrained(
             source, num_labels=len(classes), id2label=dict(enumerate(classes)),
-            label2id=label2id, local_files_only=local,
+            label2id={c: i for i, c in enumerate(classes)}, local_files_only=_local_only(source),
         )
     _freeze_lower_layers(net, train_layers)
-    batches = TextBatches(texts, [label2id[y] for y in labels], tokenizer,
-                          batch_size=cfg.batch_size, max_length=max_length, seed=cfg.seed)
-    start = time.perf_counter()
-    history = fit(net, batches, None, cfg, device=device)
-    seconds = time.perf_counter() - start
-    net.eval()
-    return TextClassifier(net, tokenizer, classes, cfg, history, seconds, max_length=max_length)
+    if weights is None:
+        return net
+    net.load_state_dict(weights)
+    return net.eval()

@@ -69,6 +69,7 @@ class TrainConfig:
     grad_clip: float | None = None  # größte erlaubte Gradientennorm; None: keine Grenze
     eval_every: int | None = None  # alle so viele Schritte messen; None: nach jeder Epoche
     seed: int = 0  # Startwert, wo der Aufrufer Batches zieht oder Gewichte anlegt
+    keep_best: bool = False  # am Ende die Gewichte des besten Messpunkts (kleinster val_loss)
     progress: bool = True  # Fortschrittsbalken anzeigen
 
     def __post_init__(self) -> None:
@@ -92,6 +93,7 @@ class TrainConfig:
         if self.eval_every is not None:
             self.eval_every = check_int("eval_every", self.eval_every, minimum=1)
         self.seed = check_int("seed", self.seed, minimum=0)
+        self.keep_best = check_bool("keep_best", self.keep_best)
         self.progress = check_bool("progress", self.progress)
 
 
@@ -311,10 +313,14 @@ def fit(
                 log.add(loss, logits, y)
                 if log.due(step, i, train_batches):
                     log.record(step, model, val_batches, device, loss_fn)
+                    if cfg.keep_best and log.history.best_epoch == len(log.history.val_loss) - 1:
+                        best = {k: v.detach().clone() for k, v in model.state_dict().items()}
                     model.train()
                 if step == total:
                     break
             log.end_of_pass(step)
+    if cfg.keep_best:  # Auswahl nur nach Validierung, nie nach Testdaten
+        model.load_state_dict(best)
     return log.history
 
 
@@ -335,6 +341,8 @@ def _check_fit(model, train_batches, val_batches, cfg, loss_fn, log_dir) -> Trai
         raise TypeError("train_batches hat keine Länge (etwa endlos viele Zufallsbatches); "
                         "setzen Sie dann cfg.steps.")
     _check_loss_fn(loss_fn)
+    if cfg.keep_best and val_batches is None:
+        raise ValueError("cfg.keep_best=True braucht val_batches (Auswahl nach Validierung).")
     if log_dir is not None:
         check_instance("log_dir", log_dir, (str, os.PathLike), "ein Verzeichnis (str oder Path)")
     return cfg

@@ -8,15 +8,21 @@ und Leser sehen, was im Text stünde.
 gewöhnliches ``glue(name, fig, display=False)`` taugt dafür nicht: plotly-Figuren zeigen
 sich in IPython selbst an (``_ipython_display_``), ``glue`` erhielte dann gar keine Daten,
 und die Figur stünde ohne Bildunterschrift an der Stelle der Code-Zelle.
+
+``report_results`` meldet Kennzahlen eines Kapitels (Genauigkeiten, Laufzeiten) in einer
+Ausgabe mit eigenem MIME-Typ; die Sphinx-Erweiterung des Buchs sammelt sie aus den
+ausgeführten Notebooks in ``reports/results.json`` und zeigt sie auf der Statusseite.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
-from kibuch.core.checks import check_str
+from kibuch.core.checks import check_float, check_int, check_str
+from kibuch.core.fmt import de
 
 _NUMBER = (int, float, np.integer, np.floating)
 
@@ -90,3 +96,152 @@ def glue_figure(name: str, fig) -> None:
         display(_MimeBundle(bundle))
         return
     glue(name, _MimeBundle(bundle), display=True)
+
+
+# --- Ergebnisse für reports/results.json ---------------------------------------------------
+
+#: MIME-Typ der Ausgabe von ``report_results``. Die Sphinx-Erweiterung des Buchs sammelt
+#: diese Ausgaben aus den ausgeführten Notebooks aller Kapitel in ``reports/results.json``.
+RESULTS_MIME = "application/vnd.kibuch.results+json"
+
+#: Ein Schlüsselteil: Kleinbuchstaben, Ziffern, Unterstrich („test_acc_mean“); vorn kein
+#: Unterstrich, denn ``_meta`` ist in ``results.json`` für Angaben zur Datei reserviert.
+_KEY_PART = re.compile(r"[a-z0-9][a-z0-9_]*")
+
+
+def _check_key(name: str, key) -> str:
+    """Ein Schlüssel aus mindestens zwei Teilen mit Punkt, etwa ``cnn.mnist.test_acc``."""
+    key = check_str(f"{name} {key!r}", key)
+    parts = key.split(".")
+    if len(parts) < 2 or not all(_KEY_PART.fullmatch(p) for p in parts):
+        raise ValueError(f"{name} {key!r} ist kein gültiger Ergebnisschlüssel: erwartet sind "
+                         "mindestens zwei Teile aus a–z, 0–9 und _ (nicht vorn) mit Punkt "
+                         "dazwischen, etwa 'cnn.mnist.test_acc'.")
+    return key
+
+
+def _result_value(path: str, value):
+    """Prüft einen gemeldeten Wert und gibt ihn JSON-fertig zurück (Python-Typen).
+
+    Erlaubt: endliche Zahlen, nicht leere Texte, nicht leere dicts (Schlüssel: Text oder
+    ganze Zahl) und Listen davon, beliebig verschachtelt. ``path`` nennt im Fehler die
+    Stelle, etwa ``cnn.mnist.baselines['SVM']``.
+    """
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise TypeError(f"{path} ist {value!r}: gemeldet werden nur Zahlen, Texte und "
+                        "dicts oder Listen davon (ein Wahrheitswert oder None ist fast "
+                        "immer ein Versehen).")
+    if isinstance(value, (int, np.integer)):
+        return check_int(path, value)
+    if isinstance(value, (float, np.floating)):
+        return check_float(path, value)
+    if isinstance(value, str):
+        return check_str(path, value)
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError(f"{path} ist ein leeres dict.")
+        clean = {}
+        for k, v in value.items():
+            if isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
+                k = str(int(k))  # JSON kennt nur Text-Schlüssel: 5 → "5"
+            k = check_str(f"Schlüssel in {path}", k)
+            if k in clean:
+                raise ValueError(f"{path} enthält den Schlüssel {k!r} doppelt (etwa 5 und '5').")
+            clean[k] = _result_value(f"{path}[{k!r}]", v)
+        return clean
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ValueError(f"{path} ist eine leere Liste.")
+        return [_result_value(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    hint = " (pandas: .to_dict() oder .tolist())" if hasattr(value, "to_dict") else ""
+    raise TypeError(f"{path} ist vom Typ {type(value).__name__}: gemeldet werden nur Zahlen, "
+                    f"Texte und dicts oder Listen davon{hint}.")
+
+
+def format_result(value) -> str:
+    """Ein gemeldeter Wert als kurzer deutscher Text, etwa ``0.98534`` → ``'0,9853'``.
+
+    Ganze Zahlen mit Tausenderpunkt, Gleitkommazahlen mit vier gültigen Stellen (ohne
+    Nullen am Ende), dicts als ``Name: Wert; …``, Listen als ``[Wert; …]``. Semikolons
+    trennen, weil das Komma schon Dezimalzeichen ist.
+    """
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise TypeError(f"value muss eine Zahl, ein Text, ein dict oder eine Liste sein, "
+                        f"nicht {value!r}.")
+    if isinstance(value, (int, np.integer)):
+        return de(check_int("value", value), 0)
+    if isinstance(value, (float, np.floating)):
+        x = check_float("value", value)
+        digits = 0 if x == 0 else min(max(3 - math.floor(math.log10(abs(x))), 0), 8)
+        text = de(x, digits)
+        return text.rstrip("0").rstrip(",") if "," in text else text
+    if isinstance(value, str):
+        return check_str("value", value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_nested(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[" + "; ".join(_nested(v) for v in value) + "]"
+    raise TypeError(f"value muss eine Zahl, ein Text, ein dict oder eine Liste sein, "
+                    f"nicht {type(value).__name__}.")
+
+
+def _nested(value) -> str:
+    """Verschachtelte dicts in geschweiften Klammern, damit die Ebenen lesbar bleiben."""
+    return "{" + format_result(value) + "}" if isinstance(value, dict) else format_result(value)
+
+
+def report_results(prefix_or_results, **values) -> None:
+    """Meldet Ergebnisse eines Kapitels für ``reports/results.json`` der Website.
+
+    Zwei Schreibweisen mit demselben Ergebnis::
+
+        report_results({"cnn.mnist.test_acc_mean": 0.985,
+                        "cnn.mnist.baselines": {"Logistische Regression": 0.91}})
+        report_results("cnn.mnist", test_acc_mean=0.985,
+                       baselines={"Logistische Regression": 0.91})
+
+    Schlüssel haben mindestens zwei Teile aus ``a–z``, ``0–9`` und ``_`` (nicht vorn) mit Punkt
+    dazwischen (siehe ``.github/CONTRIBUTING.md``). Werte sind endliche Zahlen, Texte oder
+    (verschachtelte) dicts und Listen davon; ganze Zahlen als dict-Schlüssel werden zu Text.
+    NaN, ±inf, None und Wahrheitswerte sind Fehler, deren Meldung den Schlüssel nennt.
+
+    Die Zelle trägt im Buch das Tag ``remove-cell``. Ihre Ausgabe hat den MIME-Typ
+    :data:`RESULTS_MIME` (den die Website nicht anzeigt; die Sphinx-Erweiterung sammelt ihn
+    beim Bau ein) und daneben eine kleine Texttabelle für Jupyter. Gibt nichts zurück.
+    """
+    if isinstance(prefix_or_results, dict):
+        if values:
+            raise TypeError("prefix_or_results ist ein dict; benannte Werte dazu sind nicht "
+                            f"erlaubt (zusätzlich: {', '.join(values)}). Entweder ein dict oder "
+                            "ein Präfix mit benannten Werten.")
+        results = prefix_or_results
+    elif isinstance(prefix_or_results, str):
+        prefix = check_str("prefix_or_results", prefix_or_results)
+        if not values:
+            raise ValueError(f"report_results({prefix!r}) braucht mindestens einen benannten "
+                             "Wert, etwa test_acc=0.97.")
+        results = {f"{prefix}.{name}": value for name, value in values.items()}
+    else:
+        raise TypeError("prefix_or_results muss ein dict {Schlüssel: Wert} oder ein Präfix (str) "
+                        f"mit benannten Werten sein, nicht {type(prefix_or_results).__name__}.")
+    if not results:
+        raise ValueError("report_results braucht mindestens ein Ergebnis.")
+    payload = {_check_key("Schlüssel", key): _result_value(key, value)
+               for key, value in results.items()}
+    width = max(len(k) for k in payload)
+    text = "\n".join(f"{k:<{width}}  {format_result(v)}" for k, v in payload.items())
+    bundle = {RESULTS_MIME: payload, "text/plain": text}
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # einfaches Python-Skript ohne IPython
+        shell = None
+    if shell is None:
+        print(text)
+        return
+    from IPython.display import display
+
+    display(bundle, raw=True)
