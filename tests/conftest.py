@@ -25,6 +25,8 @@ OFFLINE_VARS = ("KIBUCH_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 #: Modul-Fixture, deren Kosten sonst ein anderer Test trägt. Ein Präfix ohne passenden Test
 #: fällt in ``tests/reliability/test_conftest.py`` auf.
 SLOW = (
+    "tests/viz/test_results_kernel.py",  # startet einen Kernel: 1,8–3 s
+    "tests/chapters/test_ch03_3_cnn.py",  # trainiert kleine CNNs: 14–38 s
     "tests/nn/test_cnn.py::test_training_on_mini_data_lowers_loss",  # 6,8–13,3 s
     "tests/nn/test_bert.py::test_fine_tune_small_run",  # 3,1–15,4 s
     "tests/nn/test_bert.py::test_embeddings_match_sentence_transformers",  # 2,8 s

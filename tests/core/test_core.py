@@ -73,11 +73,32 @@ def test_get_device_env_override(monkeypatch):
         get_device()
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="nur ohne CUDA prüfbar")
-def test_get_device_missing_cuda_is_an_error():
+@pytest.mark.parametrize("wish", ["cuda", "cuda:1"])
+def test_get_device_missing_cuda_is_an_error(monkeypatch, wish):
+    """Läuft auch auf Rechnern mit GPU: CUDA wird dort als fehlend ausgegeben."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.delenv("KIBUCH_DEVICE", raising=False)
     with pytest.raises(DeviceUnavailableError, match="CUDA") as excinfo:
-        get_device("cuda")
-    assert isinstance(excinfo.value, RuntimeError)
+        get_device(wish)
+    assert isinstance(excinfo.value, RuntimeError) and wish in str(excinfo.value)
+    monkeypatch.setenv("KIBUCH_DEVICE", wish)  # auch über die Umgebungsvariable
+    with pytest.raises(DeviceUnavailableError, match="CUDA"):
+        get_device()
+
+
+def test_get_device_missing_mps_is_an_error(monkeypatch):
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    with pytest.raises(DeviceUnavailableError, match="MPS"):
+        get_device("mps")
+
+
+def test_get_device_automatic_order(monkeypatch):
+    """CUDA vor MPS vor CPU – ohne KIBUCH_DEVICE."""
+    monkeypatch.delenv("KIBUCH_DEVICE", raising=False)
+    for cuda, mps, expected in [(True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")]:
+        monkeypatch.setattr(torch.cuda, "is_available", lambda cuda=cuda: cuda)
+        monkeypatch.setattr(torch.backends.mps, "is_available", lambda mps=mps: mps)
+        assert get_device() == torch.device(expected)
 
 
 def test_cache_dir_env_and_xdg(monkeypatch, tmp_path):

@@ -14,6 +14,7 @@ from kibuch.core.checks import (
     check_callable,
     check_choice,
     check_float,
+    check_frame,
     check_instance,
     check_int,
     check_path,
@@ -140,6 +141,41 @@ def test_check_choice_suggests_case_insensitively():
         check_choice("activation", "rELu", ("ReLU", "Tanh"))
 
 
+@pytest.mark.parametrize(("value", "choices", "expected"), [
+    ("adamW", ("sgd", "adam", "adamw"), "adamw"),  # difflib allein schlüge 'adam' vor
+    ("ADAM", ("sgd", "adam", "adamw"), "adam"),
+    ("Sgd", ("sgd", "adam", "adamw"), "sgd"),
+    ("Cosine", ("constant", "linear", "cosine"), "cosine"),
+    ("KREISE", ("kreise", "kreis"), "kreise"),
+    ("Relu", ("relu", "ReLU6"), "relu"),
+])
+def test_check_choice_case_insensitive_exact_match_wins(value, choices, expected):
+    """Nur die Schreibung weicht ab: genau dieser Eintrag wird vorgeschlagen."""
+    import difflib
+
+    with pytest.raises(ValueError) as excinfo:
+        check_choice("optimizer", value, choices)
+    message = str(excinfo.value)
+    assert message.endswith(f"Meinten Sie {expected!r}?"), message
+    assert message.count("Meinten Sie") == 1
+    if value == "adamW":  # der Fall aus dem Bericht: difflib allein läge daneben
+        assert difflib.get_close_matches(value, choices, n=1) == ["adam"]
+
+
+def test_check_choice_case_differences_are_still_errors():
+    """Der Vorschlag ersetzt keine Prüfung: 'adamW' bleibt ein Fehler, 'adamw' ist gültig."""
+    with pytest.raises(ValueError, match="Unbekannter Wert 'adamW' für optimizer"):
+        check_choice("optimizer", "adamW", ("sgd", "adam", "adamw"))
+    assert check_choice("optimizer", "adamw", ("sgd", "adam", "adamw")) == "adamw"
+
+
+def test_check_choice_typo_still_uses_close_match():
+    with pytest.raises(ValueError, match="Meinten Sie 'adamw'"):
+        check_choice("optimizer", "adamv", ("sgd", "adamw"))
+    with pytest.raises(ValueError, match="Meinten Sie 'cosine'"):
+        check_choice("schedule", "cosin", ("constant", "linear", "cosine"))
+
+
 def test_check_choice_without_suggestion_lists_choices():
     with pytest.raises(ValueError, match="Erlaubt: 'relu', 'tanh'.$"):
         check_choice("activation", "xyz", ("relu", "tanh"))
@@ -263,3 +299,42 @@ def test_check_choice_keeps_ints_and_floats_apart():
     assert check_choice("k", 2.0, (0.5, 2.0)) == 2.0
     with pytest.raises(TypeError, match="k muss einer von"):
         check_choice("k", 1.0, (1, 2))
+
+
+# ---------------------------------------------------------------------------- Tabellen
+
+
+def test_check_frame_accepts_and_returns_the_frame():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2], "b": [3.0, 4.0]})
+    assert check_frame("tabelle", frame, ["a", "b"]) is frame
+    assert check_frame("tabelle", frame, ("a",), min_rows=2) is frame
+    assert check_frame("tabelle", frame.iloc[:0], min_rows=0).empty
+
+
+def test_check_frame_rejects():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    with pytest.raises(TypeError, match="tabelle muss ein pandas.DataFrame sein, nicht dict"):
+        check_frame("tabelle", {"a": [1]}, ["a"])
+    with pytest.raises(ValueError, match=r"In tabelle fehlen Spalten: \['b'\]"):
+        check_frame("tabelle", frame, ["a", "b"])
+    with pytest.raises(ValueError, match="tabelle ist leer"):
+        check_frame("tabelle", frame.iloc[:0], ["a"])
+    with pytest.raises(ValueError, match="mindestens 3 Zeilen"):
+        check_frame("tabelle", frame, min_rows=3)
+    # die Schalter selbst: ein String ist keine Spaltenliste, Zeilenzahlen sind ganze Zahlen
+    with pytest.raises(TypeError, match="columns muss eine Liste von Strings sein"):
+        check_frame("tabelle", frame, "a")
+    with pytest.raises(TypeError, match=r"columns\[0\] muss ein String sein"):
+        check_frame("tabelle", frame, [1])
+    with pytest.raises(TypeError, match="columns"):
+        check_frame("tabelle", frame, None)
+    with pytest.raises(TypeError, match="min_rows"):
+        check_frame("tabelle", frame, min_rows=1.5)
+    with pytest.raises(ValueError, match="min_rows"):
+        check_frame("tabelle", frame, min_rows=-1)
+    with pytest.raises(TypeError, match="name"):
+        check_frame(3, frame)

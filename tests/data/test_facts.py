@@ -87,11 +87,28 @@ def test_no_fact_is_stated_twice(all_facts):
     assert (topics == 1).all(), topics[topics > 1]
 
 
-def test_fundstelle_names_a_place_or_says_unbekannt(all_facts):
-    pattern = (r"unbekannt|Abstract|README|Tab\. [\w.]+|Abschnitt [\d.]+|Anhang [\w.]+"
-               r"|Art\. \d+.*|Datenblatt .+")
-    bad = [f for f in all_facts["fundstelle"] if not re.fullmatch(pattern, f)]
+FUNDSTELLE = (r"Abstract|README, .+|Tab\. [\w.]+|Abschnitt [\w. ]+|Anhang [\w.]+|Art\. \d+.*"
+              r"|Datenblatt .+|Executive Summary|Pressemitteilung, .+|Deckblatt|MODEL_CARD\.md, .+"
+              r"|https://\S+( \(.+\))?")
+
+
+def test_fundstelle_names_a_place(all_facts):
+    """Jede Fundstelle nennt eine Stelle; „unbekannt“ gibt es nur noch in den Tabellen von
+    Kapitel 3.4 (sprachmodelle), deren Prüfung aussteht."""
+    known = all_facts[all_facts["fundstelle"] != "unbekannt"]
+    bad = [f for f in known["fundstelle"] if not re.fullmatch(FUNDSTELLE, f)]
     assert not bad, bad
+    unknown = all_facts.loc[all_facts["fundstelle"] == "unbekannt", "thema"]
+    assert set(unknown) <= {"sprachmodelle"}, sorted(set(unknown))
+
+
+def test_rows_not_checked_again_say_so(all_facts):
+    """Wer nicht am letzten Prüfdatum geprüft wurde, sagt das in der Anmerkung."""
+    latest = all_facts["abgerufen"].max()
+    chapter_1_5_7 = all_facts[all_facts["thema"].isin(
+        ["daten", "energie", "forschung", "hardware", "meilensteine", "regulierung"])]
+    old = chapter_1_5_7[chapter_1_5_7["abgerufen"] < latest]
+    assert old["anmerkung"].str.contains("nicht erneut geprüft").all(), old.to_string()
 
 
 # ---------------------------------------------------------------------------
@@ -206,14 +223,26 @@ def test_chapter1_tables():
     vol = facts.data_volume()
     assert vol["jahr"].is_monotonic_increasing and vol["zettabyte"].is_monotonic_increasing
     assert list(vol.columns) == ["jahr", "zettabyte", "prognose", "quelle"]
-    assert vol.loc[vol["prognose"], "jahr"].min() == 2024  # Werte ab 2024 sind Prognosen
+    assert list(vol.loc[vol["prognose"], "jahr"]) == [2025]  # IDC 2018: 175 ZB für 2025
     gpus = facts.gpu_compute()
     assert gpus["tflops"].is_monotonic_increasing
     assert "FP8 Tensor" not in set(gpus["format"])
     papers = facts.conference_papers()
     assert set(papers["konferenz"]) == {"AAAI", "NeurIPS", "IJCAI"}
     assert (papers["beitraege"] > 0).all() and papers["beitraege"].dtype == "int64"
-    assert {1943, 1986, 2012, 2017} <= set(facts.milestones()["jahr"])
+    assert {1943, 1986, 2011, 2012, 2017} <= set(facts.milestones()["jahr"])
+    assert facts.value("NVIDIA Tesla", "Markteinführung") == 2007.0
+
+
+def test_conference_counts_match_the_source():
+    # lixin4ever/Conference-Acceptance-Rate, README (Commit 6bd0861): angenommen/eingereicht
+    wide = facts.conference_papers().pivot(index="jahr", columns="konferenz",
+                                           values="beitraege")
+    assert wide.loc[2023, "NeurIPS"] == 3218 and wide.loc[2024, "NeurIPS"] == 4037
+    assert wide.loc[2014, "NeurIPS"] == 414 and wide.loc[2018, "AAAI"] == 933
+    assert wide.loc[2023, "IJCAI"] == 643
+    # NeurIPS 2022 und IJCAI 2024 nennt die Quelle nicht
+    assert np.isnan(wide.loc[2022, "NeurIPS"]) and 2024 not in wide["IJCAI"].dropna().index
 
 
 def test_pile_total_matches_paper():
@@ -287,4 +316,25 @@ def test_energy_and_ai_act():
     act = facts.ai_act_risk_classes()
     assert len(act) == 4 and act["klasse"].iloc[0].startswith("Unannehmbar")
     assert act["folge"].iloc[0] == "verboten (seit 2. Februar 2025)"
-    assert list(act["fundstelle"]) == ["Art. 5", "Art. 6, Anhang III", "Art. 50", "–"]
+    assert list(act["fundstelle"]) == ["Art. 5", "Art. 6, Anhänge I und III", "Art. 50", "Art. 95"]
+    assert "Medizinprodukten" in act.loc[1, "beispiele"]
+    assert facts.value("KI-Verordnung", "Geltungsbeginn", "Art. 4 (KI-Kompetenz)") == dt.date(
+        2025, 2, 2)
+    threshold = facts.value("KI-Verordnung", "Schwelle für systemisches Risiko",
+                            "Art. 51 Abs. 2 (Trainingsaufwand von KI-Modellen mit allgemeinem "
+                            "Verwendungszweck)")
+    assert threshold == 1e25
+    assert facts.value("Digitaler Omnibus zur KI", "Vorschlag der Kommission",
+                       "COM(2025) 836") == dt.date(2025, 11, 19)
+
+
+def test_llama_energy_is_gpu_hours_times_power():
+    # Meta, Llama 3.1 Model Card: 30,84 Mio. H100-Stunden bei 700 W -> 21.588 MWh
+    energy = facts.training_energy().set_index("modell")
+    llama = energy.loc["Llama 3.1 405B"]
+    assert llama["mwh_berechnet"] and llama["mwh"] == pytest.approx(30.84e6 * 700 / 1e6)
+    assert llama["t_co2e"] == 8930.0
+    assert not energy.loc["GPT-3", "mwh_berechnet"]
+    total = facts.value("Llama 3.1 (8B, 70B, 405B)", "GPU-Stunden des Trainings", "H100-80GB")
+    assert total == 39.3e6 and total > facts.value("Llama 3.1 405B",
+                                                   "GPU-Stunden des Trainings", "H100-80GB")

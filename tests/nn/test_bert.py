@@ -40,9 +40,10 @@ def test_wordpiece_tokenizer(tokenizer):
     assert ids[0] == tokenizer.cls_token_id and ids[-1] == tokenizer.sep_token_id
 
 
-def test_fine_tune_small_run(tokenizer):
+def test_fine_tune_small_run(tokenizer, tmp_cache):
     clf = bert.fine_tune(TEXTS, LABELS, epochs=1, batch_size=32, max_length=16, train_layers=1,
                          lr=5e-4, device="cpu")
+    assert clf.from_cache is False  # frischer Cache: trainiert
     preds = clf.predict(["Wunderbar!", "Ganz schlimm.", "Es ist Dienstag."])
     assert len(preds) == 3 and set(preds) <= {"positiv", "negativ", "neutral"}
     assert clf.labels == ["negativ", "neutral", "positiv"]
@@ -89,9 +90,11 @@ def test_fine_tune_small_run(tokenizer):
         (["a", "b"], ["x", "y"], {"train_layers": True}, TypeError),
     ],
 )
-def test_fine_tune_errors(texts, labels, options, error):
+def test_fine_tune_errors(texts, labels, options, error, tmp_cache):
     with pytest.raises(error):
         bert.fine_tune(texts, labels, **options)
+    assert not (tmp_cache / "artifacts" / "bert").exists() or not any(
+        (tmp_cache / "artifacts" / "bert").iterdir())  # nichts gespeichert
 
 
 def test_text_batches_cover_all_texts_once_per_epoch(tokenizer):
@@ -111,7 +114,7 @@ def test_text_batches_cover_all_texts_once_per_epoch(tokenizer):
         bert.TextBatches("Text", [0], tokenizer, batch_size=4, max_length=16)
 
 
-def test_offline_hub_name_without_cache_fails_clearly(tmp_path, monkeypatch):
+def test_offline_hub_name_without_cache_fails_clearly(tmp_path, monkeypatch, tmp_cache):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     with pytest.raises(OSError):

@@ -14,6 +14,13 @@ unterschiedlicher Länge …). Jeder Fall endet
 * **still** – ein Ergebnis ohne Fehler,
 * **hängt** – länger als :data:`TIMEOUT` Sekunden (SIGALRM).
 
+Ein unbekanntes Schlüsselwort an einer Funktion ohne ``**kwargs`` beantwortet Python selbst
+(englischer ``TypeError`` „got an unexpected keyword argument“, nennt den Namen): Solche
+Fälle zählen als klar, die Zusammenfassung weist sie aber gesondert aus
+(``python_unknown_keyword``). Übersprungen wird nur, was in :data:`SKIP` mit Grund steht
+(Ergebnisbehälter und gemeldete, noch offene Mängel mit dem Präfix „OFFEN“); veraltete
+Einträge der Grundbelegungen stehen im Bericht.
+
 Aufruf: ``python tests/reliability/sweep.py [--json PFAD] [--report PFAD] [--module PRÄFIX]``.
 Der Test ``test_sweep.py`` startet das Skript in einem eigenen Prozess, damit globale
 Zustände (Seeds, matplotlib-Einstellungen, Umgebungsvariablen) die anderen Tests nicht
@@ -65,6 +72,9 @@ ALLOW: dict[tuple[str, str, str], str] = {
     ("kibuch.chapters.ch06_workflow.predict_in_subprocess", "rows", "falsche Spalten"):
         "Welche Spalten das Modell braucht, weiß erst der Vorhersageprozess; sein "
         "RuntimeError gibt die Meldung von scikit-learn mit den fehlenden Spalten weiter.",
+    ("kibuch.chapters.ch03_2_playground.mean_sd", "values", "NaN in Folge"):
+        "Gewollt (finite=False): Ohne Validierungsdaten ist der Endwert NaN, und die Tabelle "
+        "zeigt dann „k. A. ± k. A.“ statt den Buchbau abzubrechen.",
     ("kibuch.data.__main__.main", "argv", "leere Liste"):
         "Kommandozeile: argparse meldet den fehlenden Befehl auf stderr und beendet mit "
         "Status 2 (SystemExit), wie jedes Kommandozeilenprogramm.",
@@ -446,7 +456,6 @@ def _valid_table() -> dict:
         "kibuch.data.images.download_mnist": lambda: {"directory": d.tmp / "mnist",
                                                       "timeout": 1.0},
         "kibuch.data.images.load_mnist": lambda: {"split": "test", "download": False},
-        "kibuch.data.images.load_digits_or_mnist": lambda: {"split": "test", "prefer": "digits"},
         "kibuch.data.registry.Column": lambda: {"name": "a", "dtype": "int64",
                                                 "description": "x"},
         "kibuch.data.registry.Datasheet": lambda: {
@@ -841,6 +850,25 @@ def _extra_table(d, np) -> dict:
         "kibuch.chapters.ch03_3_cnn.train_cnn": lambda: {
             "splits": d.image_splits, "recipe": d.cnn_recipe, "use_cache": False},
         "kibuch.chapters.ch03_3_cnn.read_scalars": lambda: {"log_dir": d.scalars_dir},
+        "kibuch.chapters.ch03_3_cnn.history_from_scalars": lambda: {
+            "scalars": __import__("kibuch.chapters.ch03_3_cnn", fromlist=["x"]).read_scalars(
+                d.scalars_dir)},
+        "kibuch.chapters.ch03_2_playground.run_seeds": lambda: {
+            "cfg": __import__("kibuch.chapters.ch03_2_playground", fromlist=["x"])
+            .PlaygroundConfig(epochs=2, n_train=20, n_test=20, resolution=5), "seeds": (0, 1)},
+        "kibuch.chapters.ch03_2_playground.compare": lambda: {"new": [1.0, 1.2, 0.9],
+                                                              "old": [2.0, 2.1, 1.9]},
+        "kibuch.chapters.ch03_2_playground.finals": lambda: {"results": _playground_runs(),
+                                                             "metric": "test_loss"},
+        "kibuch.chapters.ch03_2_playground.loss_jitter": lambda: {
+            "results": _playground_runs(), "start": 0},
+        "kibuch.chapters.ch03_2_playground.mean_sd": lambda: {"values": [0.1, 0.2, 0.15],
+                                                              "digits": 3},
+        "kibuch.chapters.ch03_2_playground.summary_table": lambda: {
+            "runs": {"a": _playground_runs(), "b": _playground_runs()},
+            "metrics": ["train_loss", "test_loss"]},
+        "kibuch.viz.nn_figures.band_figure": lambda: {
+            "runs": {"a": _playground_runs()}, "which": ["train_loss", "test_loss"]},
         "kibuch.chapters.ch03_3_cnn.evaluate_images": lambda: {
             "model": d.cnn, "X": d.image_splits.X_test, "y": d.image_splits.y_test},
         "kibuch.chapters.ch03_3_cnn.seed_runs": lambda: {
@@ -996,6 +1024,15 @@ def _playground():
     return run_playground(PlaygroundConfig(epochs=2, n_train=20, n_test=20, resolution=5))
 
 
+@functools.cache
+def _playground_runs():
+    """Zwei winzige Playground-Läufe über vier Epochen (für Kennzahlen über Seeds)."""
+    from kibuch.chapters.ch03_2_playground import PlaygroundConfig, run_seeds
+
+    return run_seeds(PlaygroundConfig(epochs=4, n_train=20, n_test=20, resolution=5),
+                     seeds=(0, 1))
+
+
 def _facts():
     import kibuch.data.facts as facts
 
@@ -1033,7 +1070,13 @@ SKIP: dict[str, str] = {
                     "kibuch.scratch.kmeans.KMeansStep", "kibuch.scratch.kmeans.KMeansResult",
                     "kibuch.scratch.qlearning.QLearningResult", "kibuch.training.loop.History",
                     "kibuch.data.images.ImageSplits")},
+    # Noch ohne Argumentprüfungen (gemeldet; Eintrag löschen, sobald die Datei prüft):
+    "kibuch.nn.convnet.conv_block":
+        "OFFEN: prüft c_in, c_out und pool nicht (6 stille, 11 unklare Fälle); nn/convnet.py "
+        "wird gerade neu geschrieben",
 }
+#: Übersprungene Einträge, deren Grund mit „OFFEN“ beginnt: bekannte, gemeldete Mängel.
+PENDING_PREFIX = "OFFEN"
 
 #: Höchstdauer je Fall für Funktionen, die auch mit gültigen Argumenten länger brauchen
 #: (etwa einen Python-Prozess starten); sonst gilt :data:`TIMEOUT`.
@@ -1099,6 +1142,7 @@ CHOICE_BY_FUNCTION = {
     "kibuch.data.registry.load": {"name"},
     "kibuch.data.registry.info": {"name"},
     "kibuch.data.facts.value": {"gegenstand", "groesse"},
+    "kibuch.chapters.ch03_2_playground.finals": {"metric"},
 }
 #: Argumente, deren Wert frei ist (keine „unbekannte Option“), obwohl der Name es nahelegt.
 FREE_TEXT = {("kibuch.core.checks.check_str", "value"), ("kibuch.core.checks.check_path", "value"),

@@ -2,8 +2,10 @@
 
 Beschädigte, abgeschnittene und unlesbare Einträge, nicht beschreibbare Ordner, eine
 Datei anstelle des Ordners, NaN aus dem Training und eine untergeschobene
-pickle-Datei. Tests können als root laufen, wo ``chmod`` nichts verhindert: Schreibfehler
-werden deshalb per ``monkeypatch`` (``os.replace`` wirft ``PermissionError``) simuliert.
+pickle-Datei (als rohes pickle und im Format von ``torch.save``, an genau der Stelle,
+die der Cache liest). Tests können als root laufen, wo ``chmod`` nichts verhindert:
+Schreibfehler werden dort per ``monkeypatch`` mit demselben ``PermissionError`` erzeugt,
+den ein schreibgeschützter Ordner liefert; kein Test wird übersprungen.
 """
 
 from __future__ import annotations
@@ -134,6 +136,65 @@ def test_artifact_key_is_content_addressed(monkeypatch):
     assert len({base, *different}) == len(different) + 1
     monkeypatch.setattr(kibuch, "__version__", "99.0")  # Code-Version
     assert artifact_key(TinyConfig(), "text", np.arange(3)) != base
+
+
+def test_artifact_key_code_narrows_the_source_fingerprint(monkeypatch):
+    """``code=`` nimmt nur die Quelltexte dieses Moduls und seiner kibuch-Importe."""
+    whole = artifact_key("x")
+    narrow = artifact_key("x", code="kibuch.core.cache")
+    assert narrow != whole and narrow == artifact_key("x", code=["kibuch.core.cache"])
+    closure = {p.relative_to(Path(kibuch.__file__).parent).as_posix()
+               for p in artifacts._code_closure(("kibuch.core.cache",))}
+    assert {"__init__.py", "core/__init__.py", "core/cache.py", "core/checks.py"} <= closure
+    assert "core/fmt.py" not in closure and not any(p.startswith("nn/") for p in closure)
+    real = Path.read_bytes
+
+    def edited(self):  # eine Änderung an einem fremden Modul …
+        data = real(self)
+        return data + b"\n# x\n" if self.name == "fmt.py" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    artifacts._code_fingerprint.cache_clear()
+    try:
+        assert artifact_key("x", code="kibuch.core.cache") == narrow  # … lässt ihn gleich
+        assert artifact_key("x") != whole  # … ändert aber den Schlüssel über alles
+    finally:
+        monkeypatch.setattr(Path, "read_bytes", real)
+        artifacts._code_fingerprint.cache_clear()
+
+
+def test_imports_are_found_inside_functions_and_relative(tmp_path):
+    source = tmp_path / "modul.py"
+    source.write_text("import os\nimport kibuch.core.checks\nfrom . import fmt\n"
+                      "from .cache import cache_dir\nfrom kibuch.nn import bert\n"
+                      "def f():\n    from kibuch.training.loop import fit\n",
+                      encoding="utf-8")
+    found = artifacts._imported_modules(source, "kibuch.core.modul")
+    assert {"kibuch.core.checks", "kibuch.core.fmt", "kibuch.core.cache", "kibuch.nn",
+            "kibuch.nn.bert", "kibuch.training.loop"} <= found
+    assert "os" not in found
+
+
+@pytest.mark.parametrize(("code", "error", "pattern"), [
+    (3, TypeError, "code muss"), ([], ValueError, "code darf"), ("numpy", ValueError, "code"),
+    (["kibuch.gibt_es_nicht"], ValueError, r"code\[0\]"), ([3], TypeError, r"code\[0\]"),
+    ("kibuch/nn", ValueError, "code"), ({"kibuch.nn": 1}, TypeError, "code"),
+])
+def test_code_argument_is_checked(tmp_cache, code, error, pattern):
+    with pytest.raises(error, match=pattern):
+        artifact_key("x", code=code)
+    with pytest.raises(error, match=pattern):
+        load_or_train("test", "x", Trainer(), code=code)
+    with pytest.raises(error, match=pattern):  # auch mit fertigem Schlüssel
+        load_or_train("test", artifact_key("x"), Trainer(), code=code, use_cache=False)
+    assert _files(tmp_cache) == []
+
+
+def test_load_or_train_with_code_uses_the_narrow_key(tmp_cache):
+    art = load_or_train("test", "x", Trainer(), code="kibuch.core.cache")
+    assert art.path.stem == artifact_key("x", code="kibuch.core.cache") != artifact_key("x")
+    assert load_or_train("test", "x", Trainer(), code="kibuch.core.cache").from_cache is True
+    assert load_or_train("test", "x", Trainer()).from_cache is False  # anderer Schlüssel
 
 
 def test_artifact_key_long_texts_tensors_and_orderings():
@@ -309,18 +370,49 @@ def test_read_only_cache_root_falls_back(monkeypatch, tmp_cache):
     assert art.from_cache is False and art.path is None
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="als root verhindert chmod das Schreiben nicht")
-def test_read_only_directory_with_chmod(tmp_cache):
+def test_read_only_directory_really_denied(tmp_cache, monkeypatch):
+    """Ein schreibgeschützter Ordner, auch als root: ``chmod`` plus verweigertes Anlegen.
+
+    Als normaler Benutzer verhindert ``chmod 0o500`` das Anlegen der temporären Datei
+    wirklich. root darf trotzdem schreiben; dort verweigert ``tempfile.mkstemp`` (der
+    erste Schreibzugriff des Caches) das Anlegen im Ordner mit demselben ``EACCES``,
+    den der Kernel liefern würde. Beide Wege müssen gleich enden.
+    """
+    import errno
+    import stat
+    import tempfile
+
     folder = tmp_cache / "artifacts" / "test"
     folder.mkdir(parents=True)
     folder.chmod(0o500)
+    real_mkstemp = tempfile.mkstemp
+    attempts = []
+
+    def mkstemp(*args, dir=None, **kwargs):
+        attempts.append(Path(dir))
+        read_only = not folder.stat().st_mode & stat.S_IWUSR
+        if os.geteuid() == 0 and Path(dir) == folder and read_only:  # wie der Kernel für Nutzer
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES),
+                                  str(Path(dir) / "x.tmp"))
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(artifacts.tempfile, "mkstemp", mkstemp)
+    train = Trainer()
     try:
-        with pytest.warns(ArtifactCacheWarning, match="nicht beschreibbar"):
-            art = load_or_train("test", "x", Trainer())
-        assert art.path is None
+        with pytest.warns(ArtifactCacheWarning, match="nicht beschreibbar") as record:
+            art = load_or_train("test", "x", train)
+        assert art.path is None and art.from_cache is False and train.calls == 1
+        assert torch.equal(art.tensors["w"], torch.full((3, 4), 1.0))  # Ergebnis nicht verloren
+        assert str(folder) in str(record[0].message)
+        assert attempts and attempts[0] == folder  # der Schreibversuch ging wirklich dorthin
+        assert _files(tmp_cache) == []  # nichts angelegt, keine temporären Reste
+        with pytest.warns(ArtifactCacheWarning):  # kein Treffer: wieder trainiert
+            assert load_or_train("test", "x", train).from_cache is False
+        assert train.calls == 2
     finally:
         folder.chmod(0o700)
+    art = load_or_train("test", "x", train)  # wieder beschreibbar: jetzt wird gespeichert
+    assert art.path is not None and load_or_train("test", "x", train).from_cache is True
 
 
 def test_exception_during_write_leaves_no_temp_files(tmp_cache, monkeypatch):
@@ -384,13 +476,37 @@ class _Exploit:
         return (open, (str(self.marker), "w"))
 
 
-def test_crafted_pickle_is_never_executed(tmp_cache, tmp_path):
+def _exploit_payloads(marker: Path) -> dict[str, bytes]:
+    """Dieselbe Falle als rohes pickle und im Format von ``torch.save`` (zip + pickle)."""
+    import io
+
+    buffer = io.BytesIO()
+    torch.save({"model": _Exploit(marker), "info": {}}, buffer)
+    return {"pickle": pickle.dumps({"w": _Exploit(marker)}), "torch": buffer.getvalue()}
+
+
+def test_exploit_payloads_really_run_code_when_unpickled(tmp_path):
+    """Gegenprobe: Die Fallen sind scharf – wer sie mit pickle lädt, führt Code aus."""
+    import io
+
+    for name in ("pickle", "torch"):
+        marker = tmp_path / f"kontrolle-{name}.txt"
+        payload = _exploit_payloads(marker)[name]
+        if name == "pickle":
+            pickle.loads(payload)
+        else:
+            torch.load(io.BytesIO(payload), weights_only=False)
+        assert marker.exists(), name
+
+
+@pytest.mark.parametrize("kind", ["pickle", "torch"])
+def test_crafted_pickle_is_never_executed(tmp_cache, tmp_path, kind):
     marker = tmp_path / "ausgefuehrt.txt"
-    payload = pickle.dumps({"w": _Exploit(marker)})
+    payload = _exploit_payloads(marker)[kind]
     key = artifact_key("x")
     folder = tmp_cache / "artifacts" / "test"
     folder.mkdir(parents=True)
-    # 1) als safetensors-Datei mit passender Prüfsumme getarnt
+    # 1) genau dort, wo der Cache liest: als safetensors-Datei mit passender Prüfsumme getarnt
     (folder / f"{key}.safetensors").write_bytes(payload)
     meta = {"format": artifacts.FORMAT_VERSION, "key": key, "kind": "test",
             "checksum": hashlib.sha256(payload).hexdigest(), "info": {}}
@@ -398,12 +514,49 @@ def test_crafted_pickle_is_never_executed(tmp_cache, tmp_path):
     # 2) unter den Namen, die torch.save/pickle üblicherweise benutzen
     for suffix in (".pt", ".pkl", ".bin"):
         (folder / f"{key}{suffix}").write_bytes(payload)
-    with pytest.warns(ArtifactCacheWarning, match="kein gültiges safetensors"):
+    with pytest.warns(ArtifactCacheWarning, match="kein gültiges safetensors") as record:
         art = load_or_train("test", "x", Trainer())
+    assert f"{key}.safetensors" in str(record[0].message)
     assert not marker.exists()
-    assert art.from_cache is False and art.path is not None
+    assert art.from_cache is False and art.path == folder / f"{key}.safetensors"
+    assert art.path.read_bytes() != payload  # geheilt: durch echtes safetensors ersetzt
     assert load_or_train("test", "x", Trainer()).from_cache is True
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("kind", ["pickle", "torch"])
+def test_crafted_gpt_cache_entry_is_never_executed(tmp_cache, tmp_path, kind):
+    """Die Falle liegt im echten GPT-Eintrag (und im alten ``gpt-*.pt``-Format daneben)."""
+    from kibuch.nn.gpt import GPTConfig, gpt_train_config, train_gpt
+
+    text = "abrakadabra simsalabim hokuspokus " * 40
+    config = GPTConfig(vocab_size=16, block_size=8, n_layer=1, n_head=2, n_embd=8)
+    train_config = gpt_train_config(steps=2, batch_size=4, eval_every=None, progress=False)
+    model, _, info = train_gpt(text, config, train_config, device="cpu")
+    entry = info["path"]
+    assert info["from_cache"] is False and entry.parent == tmp_cache / "artifacts" / "gpt"
+    reference = {k: v.clone() for k, v in model.state_dict().items()}
+
+    marker = tmp_path / "ausgefuehrt.txt"
+    payload = _exploit_payloads(marker)[kind]
+    entry.write_bytes(payload)  # an genau der Stelle, die der Cache liest …
+    meta_path = entry.with_suffix(".json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["checksum"] = hashlib.sha256(payload).hexdigest()  # … mit passender Prüfsumme
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    for path in (entry.with_suffix(".pt"), entry.with_suffix(".pkl"),
+                 tmp_cache / "gpt" / f"gpt-{entry.stem[:16]}.pt"):  # alter Cache-Ort
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)
+
+    with pytest.warns(ArtifactCacheWarning, match="kein gültiges safetensors"):
+        model2, _, info2 = train_gpt(text, config, train_config, device="cpu")
+    assert not marker.exists()
+    assert info2["from_cache"] is False and info2["path"] == entry  # neu trainiert, geheilt
+    for name, tensor in model2.state_dict().items():
+        assert torch.equal(tensor, reference[name]), name
+    _, _, info3 = train_gpt(text, config, train_config, device="cpu")
+    assert info3["from_cache"] is True and not marker.exists()
 
 
 def test_module_never_uses_pickle():

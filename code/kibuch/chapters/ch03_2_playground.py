@@ -8,8 +8,9 @@ mit Mini-Batch-Gradientenabstieg und schreibt Verlustkurven und – alle
     result = run_playground(PlaygroundConfig(dataset="spirale", hidden=(8, 8)))
     result.test_loss[-1], result.surfaces[-1].shape   # (resolution, resolution)
 
-Für Vergleiche über mehrere Seeds gibt es ``run_seeds`` und ``compare``: ``compare``
-wählt die Worte („hilft“, „schadet“, „kein klarer Unterschied“) aus Mittelwerten und
+Für Vergleiche über mehrere Seeds gibt es ``run_seeds``, ``finals`` (Endwert je Seed),
+``summary_table`` (Mittelwert ± Standardabweichung) und ``compare``: ``compare`` wählt
+die Worte („hilft“, „schadet“, „kein klarer Unterschied“) aus Mittelwerten und
 Standardabweichungen, damit der Fließtext immer zu den Zahlen passt.
 
 Das Training ist bewusst klein (wenige hundert Punkte, kurze Läufe), damit viele
@@ -207,3 +208,74 @@ def compare(new, old, *, lower_is_better: bool = True, factor: float = 2.0) -> s
     if abs(gain) <= factor * pooled_sd:
         return VERDICTS[2]
     return VERDICTS[0] if gain > 0 else VERDICTS[1]
+
+
+#: Kennzahlen, die :func:`finals` und :func:`summary_table` kennen (Name → Spaltentitel).
+METRICS = {
+    "train_loss": "Trainingsverlust", "val_loss": "Validierungsverlust",
+    "test_loss": "Testverlust", "train_acc": "Trainingsgenauigkeit",
+    "val_acc": "Validierungsgenauigkeit", "test_acc": "Testgenauigkeit",
+}
+
+
+def _check_results(name: str, results) -> list[PlaygroundResult]:
+    """Eine nichtleere Liste von Playground-Ergebnissen (etwa eines je Seed)."""
+    check_instance(name, results, (list, tuple), "eine Liste von Playground-Ergebnissen")
+    check_int(f"Anzahl {name}", len(results), minimum=1)
+    return [check_instance(f"{name}[{i}]", r, PlaygroundResult, "ein PlaygroundResult")
+            for i, r in enumerate(results)]
+
+
+def finals(results, metric: str = "test_loss") -> np.ndarray:
+    """Endwert einer Kennzahl je Lauf: Verlust nach der letzten Epoche bzw. Genauigkeit."""
+    results = _check_results("results", results)
+    metric = check_choice("metric", metric, METRICS)
+    values = [getattr(r, metric) for r in results]
+    if metric.endswith("_loss"):
+        for i, v in enumerate(values):
+            check_array(f"results[{i}].{metric}", v, ndim=1, finite=False)  # leer: n_val = 0
+        values = [v[-1] for v in values]
+    return check_array(f"Endwerte von {metric}", values, ndim=1, finite=False)
+
+
+def loss_jitter(results, start: int = 0) -> np.ndarray:
+    """Unruhe je Lauf: Standardabweichung der Änderungen des Trainingsverlusts von Epoche
+    zu Epoche, gezählt ab Epoche ``start`` (0-basiert)."""
+    results = _check_results("results", results)
+    start = check_int("start", start, minimum=0)
+    out = []
+    for i, r in enumerate(results):
+        curve = check_array(f"results[{i}].train_loss", r.train_loss, ndim=1, finite=False)
+        check_int("start", start, maximum=len(curve) - 3)  # mindestens zwei Änderungen
+        out.append(float(np.std(np.diff(curve[start:]))))
+    return np.array(out)
+
+
+def mean_sd(values, digits: int = 3, *, percent: bool = False) -> str:
+    """„0,182 ± 0,037“ (bzw. „93,6 ± 1,7 %“) für Messwerte je Seed."""
+    from kibuch.core.fmt import NBSP, de
+
+    values = check_array("values", values, ndim=1, min_len=2, finite=False)
+    digits = check_int("digits", digits, minimum=0, maximum=10)
+    percent = check_bool("percent", percent)
+    scale = 100 if percent else 1
+    mean, sd = values.mean() * scale, values.std(ddof=1) * scale
+    return f"{de(mean, digits)} ± {de(sd, digits)}" + (f"{NBSP}%" if percent else "")
+
+
+def summary_table(runs: dict, metrics=("train_loss", "val_loss", "test_loss", "test_acc")):
+    """Mittelwert ± Standardabweichung über die Seeds: eine Zeile je Einstellung, eine
+    Spalte je Kennzahl (Genauigkeiten in Prozent)."""
+    import pandas as pd
+
+    check_instance("runs", runs, dict, "ein dict Beschriftung → Liste von Ergebnissen")
+    check_int("Anzahl runs", len(runs), minimum=1)
+    metrics = [check_choice("metrics", m, METRICS) for m in check_str_list("metrics", metrics)]
+    rows = {}
+    for label, results in runs.items():
+        results = _check_results(f"runs[{label!r}]", results)
+        rows[label] = {METRICS[m]: mean_sd(finals(results, m), 1 if m.endswith("acc") else 3,
+                                           percent=m.endswith("acc")) for m in metrics}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "Einstellung"
+    return table

@@ -115,7 +115,7 @@ def train_cnn(splits: ImageSplits, recipe: CNNRecipe | None = None, *, seed: int
 
     data_parts = (splits.name, splits.X_train, splits.y_train, splits.X_val, splits.y_val)
     art = load_or_train("cnn", (model_config, train_config, recipe, data_parts), train,
-                        use_cache=use_cache)
+                        use_cache=use_cache, code=__name__)
     model = ConvNet(model_config)
     model.load_state_dict(art.tensors)
     info = {**art.info, "from_cache": art.from_cache,

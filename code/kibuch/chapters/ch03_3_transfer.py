@@ -1,276 +1,360 @@
-"""Transfer Learning und Feintuning mit kleinen CNNs (Kapitel 3.3).
+"""Transfer-Lernen (Kapitel 3.3.2): von MNIST auf die 8 × 8-Ziffern von scikit-learn.
 
-Die Idee: Ein Netz, das auf einer Aufgabe mit vielen Bildern gelernt hat, besitzt
-schon nützliche Filter und Embeddings. Für eine neue Aufgabe mit wenigen Bildern
-ersetzt man nur den Klassifikationskopf und trainiert (fast) nur diesen – so wie
-Googles *Teachable Machine*. Das Modul enthält
+Das Quellnetz ist das CNN aus Kapitel 3.3.1, trainiert auf MNIST (28 × 28 Pixel). Die
+Zielaufgabe sind dieselben zehn Ziffern, aber aus einer anderen Sammlung: anders
+eingescannt, von anderen Personen, nur 8 × 8 Pixel groß. Verglichen werden drei Wege,
+mit wenigen beschrifteten Zielbildern je Klasse auszukommen:
 
-- ``select_classes`` und ``sample_per_class`` zum Zusammenstellen kleiner Aufgaben,
-- ``transfer_model`` (neues LeNet, das Schichten eines vortrainierten übernimmt),
-- ``train_few_shot`` (Training mit fester Zahl an Gradientenschritten über
-  :func:`kibuch.training.loop.fit`) und
-- ``run_trials``, das Experimente über Einstellungen und Seeds wiederholt und eine
-  Tabelle mit Genauigkeit und Trefferquote je Klasse liefert.
+- ``"Linear-Probe"``: das vortrainierte Netz bleibt eingefroren und liefert nur
+  Embeddings; darauf lernt eine logistische Regression (:func:`linear_probe`),
+- ``"Feintuning"``: alle Schichten starten mit den MNIST-Gewichten, der Kopf ist neu
+  (:func:`train_target` mit ``pretrained=True``),
+- ``"von Grund auf"``: dieselbe Architektur mit Zufallsgewichten
+  (:func:`train_target` mit ``pretrained=False``).
 
-Der Import tut nichts; trainiert wird erst beim Aufruf.
+:func:`run_transfer` wiederholt das für mehrere Bildzahlen und gepaarte Seeds, wählt jede
+Einstellung nur auf der Validierung und legt die Ergebnistabelle im Artefakt-Cache ab.
+:func:`compare` entscheidet aus den gepaarten Differenzen, ob ein Verfahren besser,
+schlechter oder nicht klar verschieden ist. Der Import tut nichts; gerechnet wird erst beim
+Aufruf.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from torch import nn
 
 from kibuch.core.checks import (
     check_array,
-    check_bool,
     check_choice,
     check_float,
+    check_frame,
     check_instance,
     check_int,
     check_same_length,
-    check_str,
-    check_str_list,
 )
-from kibuch.core.device import as_device, set_seed
-from kibuch.nn.cnn import LeNet, LeNetConfig, as_image_tensor, predict_proba
-from kibuch.training.loop import TrainConfig, fit, tensor_loaders
+from kibuch.data.images import ImageSplits
+from kibuch.training.augment import AugmentConfig
 
-#: Höchstzahl an Klassen und Epochen – größere Werte sind hier immer ein Versehen.
-MAX_CLASSES = 10_000
-MAX_EPOCHS = 10_000
-
-#: Verfahren, die :func:`run_trials` kennt: Faltungen bzw. alles bis zum Embedding
-#: übernehmen und einfrieren, oder ein frisches Netz von Grund auf trainieren.
-METHODS = ("Faltungen übernommen", "Embedding übernommen", "von Grund auf")
+#: Die drei Verfahren in der Reihenfolge von Tabelle und Abbildung.
+METHODS = ("Linear-Probe", "Feintuning", "von Grund auf")
 
 
 @dataclass
-class FewShotConfig:
-    """Einstellungen für das Training auf wenigen Bildern."""
+class TransferConfig:
+    shots: tuple[int, ...] = (1, 5, 10, 50)  # beschriftete Zielbilder je Klasse
+    seeds: tuple[int, ...] = (0, 1, 2)  # gepaarte Seeds: je Seed dieselben Bilder für alle
+    probe_C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)  # Kandidaten für C der Linear-Probe
+    lrs: tuple[float, ...] = (1e-3, 3e-3)  # Kandidaten für die Lernrate (Feintuning, Grund auf)
+    steps: int = 60  # Gradientenschritte je Lauf, für beide Verfahren gleich
+    eval_every: int = 15  # alle so viele Schritte auf der Validierung messen
+    batch_size: int = 16  # Bilder je Schritt (höchstens so viele, wie es gibt)
+    weight_decay: float = 5e-4  # AdamW, wie beim Vortraining
+    augment: AugmentConfig | None = field(default_factory=AugmentConfig)  # None: ohne
 
-    steps: int = 60          # Gradientenschritte insgesamt, unabhängig von der Bildzahl
-    lr: float = 3e-3         # Lernrate (Adam)
-    batch_size: int = 32     # Bilder je Schritt (höchstens so viele, wie es gibt)
-
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        self.shots = _positive_ints("shots", self.shots)
+        self.seeds = _positive_ints("seeds", self.seeds, minimum=0)
+        check_int("len(seeds)", len(self.seeds), minimum=2)  # sonst keine Streuung
+        self.probe_C = _floats("probe_C", self.probe_C)
+        self.lrs = _floats("lrs", self.lrs)
         self.steps = check_int("steps", self.steps, minimum=1)
-        self.lr = check_float("lr", self.lr, 0.0, open_min=True)
+        self.eval_every = check_int("eval_every", self.eval_every, minimum=1,
+                                    maximum=self.steps)
         self.batch_size = check_int("batch_size", self.batch_size, minimum=1)
+        self.weight_decay = check_float("weight_decay", self.weight_decay, minimum=0.0)
+        if self.augment is not None:
+            check_instance("augment", self.augment, AugmentConfig, "eine AugmentConfig oder None")
 
 
-def _check_labels(y, name: str = "y", min_len: int = 0) -> np.ndarray:
-    """Ganzzahlige Klassennummern ≥ 0 als eindimensionales Array."""
-    y = check_array(name, y, ndim=1, dtype=None, min_len=min_len)
-    if len(y) and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0):
-        raise ValueError(f"{name} muss ganze Klassennummern ≥ 0 enthalten, nicht {y.dtype}.")
-    return y
+def _positive_ints(name: str, values, minimum: int = 1) -> tuple[int, ...]:
+    check_instance(name, values, (tuple, list), "ein Tupel ganzer Zahlen")
+    values = tuple(check_int(f"{name}[{i}]", v, minimum=minimum) for i, v in enumerate(values))
+    check_int(f"len({name})", len(values), minimum=1)
+    if len(set(values)) != len(values):
+        raise ValueError(f"{name} enthält Doppelte: {values}.")
+    return values
 
 
-def _check_classes(classes) -> list[int]:
-    """Eine nicht leere Folge verschiedener Klassennummern."""
-    check_instance("classes", classes, (tuple, list, range), "ein Tupel von Klassennummern")
-    classes = [check_int(f"classes[{i}]", c, minimum=0) for i, c in enumerate(classes)]
-    if not classes:
-        raise ValueError("classes darf nicht leer sein.")
-    if len(set(classes)) != len(classes):
-        raise ValueError(f"classes enthält Doppelte: {classes}.")
-    return classes
+def _floats(name: str, values) -> tuple[float, ...]:
+    check_instance(name, values, (tuple, list), "ein Tupel positiver Zahlen")
+    values = tuple(check_float(f"{name}[{i}]", v, minimum=0.0, open_min=True)
+                   for i, v in enumerate(values))
+    check_int(f"len({name})", len(values), minimum=1)
+    return values
 
 
-def select_classes(X, y, classes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Nur die Bilder der Klassen ``classes``; Etiketten werden zu 0 … k−1 umnummeriert.
+# --------------------------------------------------------------------- Zieldaten
 
-    Die Reihenfolge in ``classes`` bestimmt die neue Nummer: ``classes=(5, 8)`` macht
-    aus 5 die 0 und aus 8 die 1.
+def _bilinear_weights(n_in: int, n_out: int) -> np.ndarray:
+    """Gewichtsmatrix (n_out, n_in) der linearen Interpolation längs einer Achse.
+
+    Pixelmitten wie bei ``torch.nn.functional.interpolate(..., align_corners=False)``:
+    Ausgabepixel ``o`` liegt bei ``(o + 0,5) · n_in / n_out − 0,5`` im Eingabebild.
     """
-    X, y = check_array("X", X, dtype=None), _check_labels(y)
-    check_same_length(X=X, y=y)
-    classes = _check_classes(classes)
-    missing = [c for c in classes if not np.any(y == c)]
-    if missing:
-        raise ValueError(f"Klassen ohne Bilder: {missing}.")
-    mask = np.isin(y, classes)
-    mapping = {c: i for i, c in enumerate(classes)}
-    return X[mask], np.array([mapping[v] for v in y[mask]], dtype=np.int64)
+    pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+    left = np.floor(pos).astype(int)
+    right = np.minimum(left + 1, n_in - 1)
+    frac = pos - left  # Anteil des rechten Nachbarn
+    weights = np.zeros((n_out, n_in))
+    np.add.at(weights, (np.arange(n_out), left), 1 - frac)
+    np.add.at(weights, (np.arange(n_out), right), frac)
+    return weights
 
 
-def sample_per_class(y, n_per_class: int | Sequence[int], *, seed: int) -> np.ndarray:
-    """Zufällige Indizes mit ``n_per_class`` Bildern je Klasse 0 … k−1.
+def resample_images(X, size: int, *, pad: int = 0) -> np.ndarray:
+    """Bilder (N, H, W) bilinear auf (N, size, size) bringen, mit ``pad`` Pixeln schwarzem Rand.
 
-    ``n_per_class`` ist eine Zahl (alle Klassen gleich) oder eine Liste mit einer
-    Anzahl je Klasse (ungleiche Klassen). Gibt es zu wenige Bilder, folgt ein Fehler.
+    Die Ziffer selbst wird auf ``size − 2 · pad`` Pixel skaliert. ``pad=4`` bei ``size=28``
+    ahmt MNIST nach: Dort steht jede Ziffer in einem 20 × 20-Feld mit 4 Pixeln Rand.
     """
-    y = _check_labels(y, min_len=1)
+    X = check_array("X", X, ndim=3)
+    size = check_int("size", size, minimum=1)
+    pad = check_int("pad", pad, minimum=0, maximum=(size - 1) // 2)
+    inner = size - 2 * pad
+    rows = _bilinear_weights(X.shape[1], inner)  # (inner, H)
+    cols = _bilinear_weights(X.shape[2], inner)  # (inner, W)
+    out = np.einsum("ih,nhw,jw->nij", rows, X, cols)  # (N, inner, inner)
+    out = np.pad(out, ((0, 0), (pad, pad), (pad, pad)))  # (N, size, size)
+    return out.astype(np.float32)
+
+
+def target_splits(splits: ImageSplits, size: int = 28, *, pad: int = 4) -> ImageSplits:
+    """Alle drei Teile von ``splits`` mit :func:`resample_images` auf ``size`` × ``size``."""
+    splits = check_instance("splits", splits, ImageSplits, "ein ImageSplits (load_image_splits)")
+    return ImageSplits(
+        splits.name,
+        resample_images(splits.X_train, size, pad=pad), splits.y_train,
+        resample_images(splits.X_val, size, pad=pad), splits.y_val,
+        resample_images(splits.X_test, size, pad=pad), splits.y_test)
+
+
+def sample_per_class(y, n_per_class, *, seed: int) -> np.ndarray:
+    """Zufällige Indizes mit ``n_per_class`` Bildern je Klasse 0 … K−1.
+
+    ``n_per_class`` ist eine Zahl (alle Klassen gleich) oder eine Liste mit einer Anzahl je
+    Klasse (ungleich große Klassen). Gleicher Seed, gleiche Auswahl – so bekommen alle
+    Verfahren eines Seeds dieselben Bilder. Gibt es zu wenige Bilder, folgt ein Fehler.
+    """
+    y = check_array("y", y, ndim=1, dtype=None)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+        raise ValueError("y muss Klassennummern 0 … K−1 (ganze Zahlen ≥ 0) enthalten.")
     seed = check_int("seed", seed, minimum=0)
     n_classes = int(y.max()) + 1
-    if isinstance(n_per_class, (int, np.integer)) and not isinstance(n_per_class, bool):
-        counts = [check_int("n_per_class", n_per_class, minimum=1)] * n_classes
-    else:
-        check_instance("n_per_class", n_per_class, (tuple, list), "eine Zahl oder Liste von Zahlen")
+    if isinstance(n_per_class, (tuple, list)):
         counts = [check_int(f"n_per_class[{i}]", n, minimum=1) for i, n in enumerate(n_per_class)]
-        if len(counts) != n_classes:
-            raise ValueError(f"n_per_class: {len(counts)} Anzahlen für {n_classes} Klassen.")
+        check_int("len(n_per_class)", len(counts), minimum=n_classes, maximum=n_classes)
+    else:
+        counts = [check_int("n_per_class", n_per_class, minimum=1)] * n_classes
     rng = np.random.default_rng(seed)
     chosen = []
     for c, n in enumerate(counts):
         pool = np.flatnonzero(y == c)
         if len(pool) < n:
             raise ValueError(f"Klasse {c} hat nur {len(pool)} Bilder, verlangt sind {n} "
-                             f"(n_per_class).")
+                             "(n_per_class).")
         chosen.append(rng.choice(pool, size=n, replace=False))
     return np.concatenate(chosen)
 
 
-#: Was aus dem Basismodell übernommen wird: nur die Faltungen oder auch die
-#: vollverbundenen Schichten bis zum Embedding.
-KEEP = ("features", "embedding")
+# ---------------------------------------------------------------------- Verfahren
 
+def linear_probe(Z, y, *, C: float = 1.0):
+    """Logistische Regression auf Embeddings ``Z`` (N, D): standardisieren, dann lbfgs.
 
-def transfer_model(base: LeNet, n_classes: int, *, keep: str = "features",
-                   freeze: bool = True) -> LeNet:
-    """Neues LeNet für ``n_classes`` Klassen, das Schichten eines vortrainierten übernimmt.
-
-    ``keep="features"`` übernimmt die Faltungsschichten; vollverbundene Schichten und
-    Kopf werden neu (zufällig) angelegt – „die letzten Schichten entfernen“.
-    ``keep="embedding"`` übernimmt zusätzlich die vollverbundenen Schichten bis zum
-    Embedding, neu ist nur der Kopf. Mit ``freeze=True`` lernen die übernommenen
-    Schichten nicht weiter. Das Basismodell bleibt unverändert.
+    ``C`` ist die Stärke der Anpassung (kleiner = stärker regularisiert). Trainiert wird bis
+    zur Konvergenz; meldet lbfgs keine, ist das ein Fehler statt eines stillen Abbruchs.
     """
-    check_instance("base", base, LeNet, "ein LeNet")
-    n_classes = check_int("n_classes", n_classes, minimum=2, maximum=MAX_CLASSES)
-    keep = check_choice("keep", keep, KEEP)
-    freeze = check_bool("freeze", freeze)
-    model = LeNet(dataclasses.replace(base.config, n_classes=n_classes))   # alles zufällig
-    kept = [model.features] if keep == "features" else [model.features, model.embedding]
-    sources = [base.features] if keep == "features" else [base.features, base.embedding]
-    for target, source in zip(kept, sources):
-        target.load_state_dict(copy.deepcopy(source.state_dict()))
-        for p in target.parameters():
-            p.requires_grad = not freeze
-    return model.to(next(base.parameters()).device)
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    Z = check_array("Z", Z, ndim=2)
+    y = check_array("y", y, ndim=1, dtype=None)
+    check_same_length(Z=Z, y=y)
+    C = check_float("C", C, minimum=0.0, open_min=True)
+    probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=10_000))
+    with warnings.catch_warnings(), threadpool_limits(1):  # ein Kern: bei kleinen Daten schneller
+        warnings.simplefilter("error", ConvergenceWarning)
+        return probe.fit(Z, y)
 
 
-def train_few_shot(model: nn.Module, X, y, cfg: FewShotConfig | None = None, *,
-                   seed: int = 0, device=None) -> nn.Module:
-    """Trainiert ``model`` mit ``cfg.steps`` Gradientenschritten auf ``(X, y)``.
+def new_target_model(base, n_classes: int = 10, *, pretrained: bool, seed: int):
+    """Ein ConvNet wie ``base`` mit neuem, zufälligem Kopf für ``n_classes`` Klassen.
 
-    Nutzt :func:`kibuch.training.loop.fit`; die Epochenzahl ergibt sich aus Schritten und
-    Bildzahl. Als „Validierung“ dienen die Trainingsbilder selbst, denn bewertet wird
-    anschließend auf eigenen Testdaten.
+    ``pretrained=True`` übernimmt alle übrigen Gewichte von ``base`` (Feintuning),
+    ``pretrained=False`` lässt sie zufällig (von Grund auf). ``base`` bleibt unverändert.
     """
-    cfg = check_instance("cfg", cfg if cfg is not None else FewShotConfig(), FewShotConfig,
-                         "eine FewShotConfig")
-    x, y = as_image_tensor(X), _check_labels(y, min_len=1)       # (N, C, H, W), (N,)
-    check_same_length(X=x, y=y)
-    device = None if device is None else as_device(device)
-    batch = min(cfg.batch_size, len(x))
-    epochs = math.ceil(cfg.steps / math.ceil(len(x) / batch))
-    set_seed(seed)
-    loaders = tensor_loaders(x, y, x, y, batch_size=batch, seed=seed)
-    fit(model, *loaders, TrainConfig(epochs=epochs, lr=cfg.lr, progress=False), device=device)
+    from kibuch.core.device import set_seed
+    from kibuch.nn.convnet import ConvNet
+
+    check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+    if not isinstance(pretrained, bool):
+        raise TypeError(f"pretrained muss True oder False sein, nicht {type(pretrained).__name__}.")
+    set_seed(check_int("seed", seed, minimum=0))  # gleiche Startgewichte für gleichen Seed
+    model = ConvNet(replace(base.config, n_classes=n_classes))
+    if pretrained:
+        body = {k: v for k, v in base.state_dict().items() if not k.startswith("head.")}
+        model.load_state_dict(body, strict=False)  # alles außer dem Kopf
     return model
 
 
-def make_model(method: str, base: LeNet, n_classes: int, *, seed: int) -> LeNet:
-    """Baut das Modell für ein Verfahren aus :data:`METHODS`."""
-    method = check_choice("method", method, METHODS)
-    check_instance("base", base, LeNet, "ein LeNet")
-    n_classes = check_int("n_classes", n_classes, minimum=2, maximum=MAX_CLASSES)
-    set_seed(seed)  # neue Schichten bzw. das neue Netz reproduzierbar initialisieren
-    if method == "von Grund auf":
-        return LeNet(dataclasses.replace(base.config, n_classes=n_classes)).to(
-            next(base.parameters()).device)
-    keep = "features" if method == "Faltungen übernommen" else "embedding"
-    return transfer_model(base, n_classes, keep=keep, freeze=True)
+def train_target(base, X, y, X_val, y_val, *, pretrained: bool, lr: float,
+                 cfg: TransferConfig | None = None, seed: int = 0, device=None):
+    """Trainiert :func:`new_target_model` auf ``(X, y)``: ``(model, val_acc)``.
 
-
-def run_trials(base: LeNet, X_pool, y_pool, X_test, y_test, settings: Sequence[dict], *,
-               methods: Sequence[str] = ("Faltungen übernommen",), seeds: Sequence[int] = (0, 1, 2),
-               cfg: FewShotConfig | None = None, device=None) -> pd.DataFrame:
-    """Wiederholt Few-Shot-Experimente über Einstellungen, Verfahren und Seeds.
-
-    Jede Einstellung ist ein dict mit ``classes`` (Originalklassen, z. B. ``(5, 8)``)
-    und ``n`` (Bilder je Klasse: Zahl oder Liste); weitere Schlüssel (etwa ein
-    Name) werden in die Ergebnistabelle übernommen. Je Lauf werden aus ``X_pool``
-    zufällig Trainingsbilder gezogen, auf *allen* Testbildern dieser Klassen wird
-    bewertet. Rückgabe: eine Zeile je Lauf mit ``verfahren``, ``seed``,
-    ``genauigkeit``, ``balancierte_genauigkeit`` und ``trefferquote_<klasse>``.
+    AdamW mit Kosinus-Verlauf, ``cfg.steps`` Schritte, Augmentierung wie beim Vortraining.
+    Alle ``cfg.eval_every`` Schritte wird auf ``(X_val, y_val)`` gemessen; zurück kommt der
+    Stand mit dem kleinsten Validierungsverlust und dessen Genauigkeit.
     """
-    check_instance("base", base, LeNet, "ein LeNet")
-    cfg = check_instance("cfg", cfg if cfg is not None else FewShotConfig(), FewShotConfig,
-                         "eine FewShotConfig")
-    device = None if device is None else as_device(device)
-    check_instance("settings", settings, (list, tuple), "eine Liste von dicts")
-    check_int("Zahl der settings", len(settings), minimum=1)
-    seeds = [check_int(f"seeds[{i}]", s, minimum=0) for i, s in enumerate(seeds)]
-    check_int("Zahl der seeds", len(seeds), minimum=1)
-    methods = [check_choice("methods", m, METHODS) for m in check_str_list("methods", methods)]
+    from kibuch.training.augment import AffineAugment, AugmentedBatches
+    from kibuch.training.loop import TrainConfig, fit, tensor_loaders
+
+    cfg = TransferConfig() if cfg is None else check_instance("cfg", cfg, TransferConfig,
+                                                              "eine TransferConfig")
+    X, X_val = check_array("X", X, ndim=3), check_array("X_val", X_val, ndim=3)
+    lr = check_float("lr", lr, minimum=0.0, open_min=True)
+    model = new_target_model(base, int(np.max(y)) + 1, pretrained=pretrained, seed=seed)
+    batch = min(cfg.batch_size, len(X))
+    train_batches, val_batches = tensor_loaders(X[:, None], y, X_val[:, None], y_val,
+                                                batch_size=batch, seed=seed)  # (N, 1, H, W)
+    if cfg.augment is not None:
+        train_batches = AugmentedBatches(train_batches, AffineAugment(cfg.augment, seed=seed))
+    history = fit(model, train_batches, val_batches, TrainConfig(
+        steps=cfg.steps, lr=lr, optimizer="adamw", weight_decay=cfg.weight_decay,
+        schedule="cosine", eval_every=cfg.eval_every, keep_best=True, seed=seed,
+        progress=False), device=device)
+    return model.eval(), history.val_acc[history.best_epoch]
+
+
+# -------------------------------------------------------------------- Experiment
+
+def _accuracy(model, X, y) -> float:
+    from kibuch.nn.cnn import predict_proba
+
+    return float((predict_proba(model, X).argmax(axis=1) == y).mean())
+
+
+def run_transfer(base, target: ImageSplits, cfg: TransferConfig | None = None, *,
+                 device=None, use_cache: bool = True) -> pd.DataFrame:
+    """Alle Läufe: eine Zeile je Verfahren, Bildzahl, Seed und Einstellung (C bzw. lr).
+
+    Spalten ``verfahren``, ``bilder``, ``seed``, ``einstellung``, ``val_acc``, ``test_acc``.
+    Je Seed zieht :func:`sample_per_class` *einmal* die Bilder, alle Verfahren lernen mit
+    ihnen. Welche Einstellung zählt, entscheidet danach :func:`select_on_validation`.
+    Das Ergebnis liegt im Artefakt-Cache (Schlüssel: Gewichte, Daten, Konfiguration).
+    """
+    import torch
+
+    from kibuch.core.artifacts import load_or_train
+    from kibuch.nn.cnn import extract_embeddings
+    from kibuch.nn.convnet import ConvNet
+
+    check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
+    target = check_instance("target", target, ImageSplits, "ein ImageSplits (target_splits)")
+    cfg = TransferConfig() if cfg is None else check_instance("cfg", cfg, TransferConfig,
+                                                              "eine TransferConfig")
+    columns = ("verfahren", "bilder", "seed", "einstellung")
+
+    def train():
+        embed = {part: extract_embeddings(base.eval(), getattr(target, f"X_{part}"))
+                 for part in ("train", "val", "test")}  # je (N, D), nur einmal gerechnet
+        rows = []
+        for n in cfg.shots:
+            for seed in cfg.seeds:
+                idx = sample_per_class(target.y_train, n, seed=seed)
+                X, y = target.X_train[idx], target.y_train[idx]
+                for C in cfg.probe_C:
+                    probe = linear_probe(embed["train"][idx], y, C=C)
+                    rows.append(("Linear-Probe", n, seed, C,
+                                 probe.score(embed["val"], target.y_val),
+                                 probe.score(embed["test"], target.y_test)))
+                for method, pretrained in (("Feintuning", True), ("von Grund auf", False)):
+                    for lr in cfg.lrs:
+                        model, val_acc = train_target(base, X, y, target.X_val, target.y_val,
+                                                      pretrained=pretrained, lr=lr, cfg=cfg,
+                                                      seed=seed, device=device)
+                        rows.append((method, n, seed, lr, val_acc,
+                                     _accuracy(model, target.X_test, target.y_test)))
+        values = np.array([r[2:] for r in rows], dtype=np.float64)  # seed, C/lr, val, test
+        return ({"values": torch.from_numpy(values)},
+                {"methods": [r[0] for r in rows], "shots": [r[1] for r in rows]})
+
+    data = (target.name, target.X_train, target.y_train, target.X_val, target.y_val,
+            target.X_test, target.y_test)
+    art = load_or_train("transfer", (cfg, base.state_dict(), data), train, use_cache=use_cache)
+    values = art.tensors["values"].numpy()
+    table = pd.DataFrame({"verfahren": art.info["methods"], "bilder": art.info["shots"],
+                          "seed": values[:, 0].astype(int), "einstellung": values[:, 1],
+                          "val_acc": values[:, 2], "test_acc": values[:, 3]})
+    return table[[*columns, "val_acc", "test_acc"]]
+
+
+def select_on_validation(runs: pd.DataFrame) -> pd.DataFrame:
+    """Je Verfahren und Bildzahl die Einstellung mit der besten mittleren Validierungs-
+    genauigkeit über die Seeds; zurück kommen nur deren Zeilen (eine je Seed)."""
+    runs = check_frame("runs", runs, ("verfahren", "bilder", "seed", "einstellung", "val_acc",
+                                      "test_acc"))
+    keys = ["verfahren", "bilder"]
+    mean_val = runs.groupby([*keys, "einstellung"], sort=False)["val_acc"].mean().reset_index()
+    best = mean_val.loc[mean_val.groupby(keys, sort=False)["val_acc"].idxmax(),
+                        [*keys, "einstellung"]]
+    return runs.merge(best, on=[*keys, "einstellung"]).reset_index(drop=True)
+
+
+def summarize(chosen: pd.DataFrame) -> pd.DataFrame:
+    """Mittelwert und Standardabweichung der Testgenauigkeit je Verfahren und Bildzahl."""
+    chosen = check_frame("chosen", chosen, ("verfahren", "bilder", "test_acc"))
+    return (chosen.groupby(["verfahren", "bilder"], sort=False)["test_acc"]
+            .agg(mittel="mean", streuung="std", seeds="count").reset_index())
+
+
+#: Die Wörter, die :func:`compare` wählt.
+VERDICTS = ("besser", "schlechter", "kein klarer Unterschied")
+
+
+def compare(chosen: pd.DataFrame, method: str, other: str) -> pd.DataFrame:
+    """Gepaarte Differenzen ``method − other`` der Testgenauigkeit je Bildzahl.
+
+    Für jeden Seed haben beide Verfahren dieselben Bilder gesehen; verglichen wird also Seed
+    für Seed. Spalten: ``bilder``, ``differenz`` (Mittel), ``streuung`` (Standardabweichung der
+    Differenzen), ``grenze`` und ``urteil``. Die Regel: Ein Unterschied zählt nur, wenn der
+    Betrag der mittleren Differenz größer ist als ``grenze`` = t · sd / √n, die halbe Breite
+    des 95-%-Konfidenzintervalls (t-Verteilung mit n − 1 Freiheitsgraden). Sonst lautet das
+    Urteil „kein klarer Unterschied“.
+    """
+    from scipy.stats import t as student_t
+
+    chosen = check_frame("chosen", chosen, ("verfahren", "bilder", "seed", "test_acc"))
+    method = check_choice("method", method, METHODS)
+    other = check_choice("other", other, METHODS)
+    wide = chosen.pivot_table(index=["bilder", "seed"], columns="verfahren", values="test_acc")
+    missing = [m for m in (method, other) if m not in wide.columns]
+    if missing:
+        raise ValueError(f"In chosen fehlen Läufe für {missing}.")
     rows = []
-    for setting in settings:
-        check_instance("Einstellung", setting, dict, "ein dict mit 'classes' und 'n'")
-        if not {"classes", "n"} <= set(setting):
-            raise ValueError(f"Jede Einstellung braucht 'classes' und 'n': {setting!r}")
-        classes = tuple(setting["classes"])
-        X_c, y_c = select_classes(X_pool, y_pool, classes)
-        X_t, y_t = select_classes(X_test, y_test, classes)
-        for method in methods:
-            for seed in seeds:
-                idx = sample_per_class(y_c, setting["n"], seed=seed)
-                model = make_model(method, base, len(classes), seed=seed)
-                train_few_shot(model, X_c[idx], y_c[idx], cfg, seed=seed, device=device)
-                pred = predict_proba(model, X_t).argmax(axis=1)          # (N_test,)
-                recalls = [float(np.mean(pred[y_t == k] == k)) for k in range(len(classes))]
-                row = {k: v for k, v in setting.items() if k not in ("classes", "n")}
-                row.update({
-                    "klassen": "/".join(str(c) for c in classes),
-                    "n": setting["n"] if np.isscalar(setting["n"]) else tuple(setting["n"]),
-                    "verfahren": method, "seed": seed,
-                    "genauigkeit": float(np.mean(pred == y_t)),
-                    "balancierte_genauigkeit": float(np.mean(recalls)),
-                })
-                row.update({f"trefferquote_{c}": r for c, r in zip(classes, recalls)})
-                rows.append(row)
+    for n, part in wide.groupby(level="bilder"):
+        diff = (part[method] - part[other]).dropna().to_numpy()  # eine Differenz je Seed
+        if len(diff) < 2:
+            raise ValueError(f"Für {n} Bilder je Klasse gibt es weniger als zwei gepaarte Seeds.")
+        sd = float(diff.std(ddof=1))
+        limit = float(student_t.ppf(0.975, len(diff) - 1)) * sd / np.sqrt(len(diff))
+        mean = float(diff.mean())
+        verdict = VERDICTS[2] if abs(mean) <= limit else VERDICTS[0 if mean > 0 else 1]
+        rows.append({"bilder": int(n), "differenz": mean, "streuung": sd, "grenze": limit,
+                     "seeds": len(diff), "urteil": verdict})
     return pd.DataFrame(rows)
 
 
-def summarize(results: pd.DataFrame, by: Sequence[str], value: str = "genauigkeit") -> pd.DataFrame:
-    """Mittelwert, Standardabweichung und Zahl der Läufe von ``value`` je Gruppe."""
-    check_instance("results", results, pd.DataFrame, "ein pandas.DataFrame")
-    by = check_str_list("by", by)
-    value = check_str("value", value)
-    if results.empty:
-        raise ValueError("results ist leer – es gibt nichts zusammenzufassen.")
-    missing = [c for c in (*by, value) if c not in results.columns]
-    if missing:
-        raise ValueError(f"Spalten fehlen in results (by/value): {missing}. "
-                         f"Vorhanden: {list(results.columns)}.")
-    grouped = results.groupby(list(by), sort=False)[value]
-    return grouped.agg(mittel="mean", streuung="std", laeufe="count").reset_index()
-
-
-def pretrain(X, y, classes: Sequence[int], config, *, epochs: int, lr: float = 2e-3,
-             batch_size: int = 32, seed: int = 0, device=None) -> LeNet:
-    """Trainiert ein LeNet auf den Klassen ``classes`` (das „Basismodell“)."""
-    check_instance("config", config, LeNetConfig, "eine LeNetConfig")
-    epochs = check_int("epochs", epochs, minimum=1, maximum=MAX_EPOCHS)
-    device = None if device is None else as_device(device)
-    X_c, y_c = select_classes(X, y, classes)
-    set_seed(seed)
-    model = LeNet(dataclasses.replace(config, n_classes=len(classes)))
-    x = as_image_tensor(X_c)
-    loaders = tensor_loaders(x, y_c, x[:512], y_c[:512], batch_size=batch_size, seed=seed)
-    fit(model, *loaders, TrainConfig(epochs=epochs, lr=lr, progress=False), device=device)
-    return model
-
-
 __all__ = [
-    "KEEP", "METHODS", "FewShotConfig", "make_model", "pretrain", "run_trials", "sample_per_class",
-    "select_classes", "summarize", "train_few_shot", "transfer_model",
+    "METHODS", "VERDICTS", "TransferConfig", "compare", "linear_probe", "new_target_model",
+    "resample_images", "run_transfer", "sample_per_class", "select_on_validation", "summarize",
+    "target_splits", "train_target",
 ]

@@ -4,7 +4,8 @@
 >>> model.load_state_dict(art.tensors)
 
 Der Schlüssel ist inhaltsadressiert (:func:`artifact_key`): eine SHA-256 über die
-Konfiguration, die Daten und die Code-Version (``kibuch.__version__``). Gespeichert
+Konfiguration, die Daten und die Code-Version (``kibuch.__version__`` und der Quelltext –
+der ganze oder, mit ``code=__name__``, der des aufrufenden Moduls samt seiner Importe). Gespeichert
 werden pro Eintrag zwei Dateien unter ``cache_dir("artifacts")/<kind>/``:
 
 * ``<key>.safetensors`` – die Tensoren im Format *safetensors* (reine Daten, kein
@@ -157,29 +158,108 @@ def _canonical(obj: Any, where: str) -> Any:
     )
 
 
+_ROOT = Path(__file__).resolve().parents[1]  # der Paketordner kibuch/
+
+
+def _module_file(name: str) -> Path | None:
+    """Quelldatei des kibuch-Moduls ``name`` (``kibuch.nn.bert``) oder None."""
+    parts = name.split(".")[1:]
+    if not parts:  # das Paket selbst
+        return _ROOT / "__init__.py"
+    if not all(part.isidentifier() for part in parts):
+        return None
+    rel = Path(*parts)
+    for candidate in (_ROOT / rel.with_suffix(".py"), _ROOT / rel / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(path: Path, name: str) -> set[str]:
+    """Alle kibuch-Module, die ``path`` importiert – auch innerhalb von Funktionen."""
+    import ast
+
+    found = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relativer Import: from . import x
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # Untermodule
+    return {m for m in found if m == "kibuch" or m.startswith("kibuch.")}
+
+
 @functools.cache
-def _code_fingerprint() -> str:
-    """SHA-256 über alle Quelltexte von kibuch: Jede Code-Änderung ergibt neue Schlüssel."""
-    root = Path(__file__).resolve().parents[1]
+def _code_closure(modules: tuple[str, ...]) -> tuple[Path, ...]:
+    """Quelldateien von ``modules`` samt allem, was sie aus kibuch importieren (transitiv),
+    und den ``__init__.py`` der Pakete darüber."""
+    todo, files = list(modules), set()
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # Pakete darüber laufen beim Import mit
+            path = _module_file(".".join(parts[:i]))
+            if path is None or path in files:
+                continue
+            files.add(path)
+            todo.extend(_imported_modules(path, ".".join(parts[:i])))
+    return tuple(sorted(files))
+
+
+@functools.cache
+def _code_fingerprint(modules: tuple[str, ...] | None = None) -> str:
+    """SHA-256 über Quelltexte von kibuch: alle Dateien oder nur die von ``modules``.
+
+    Mit ``modules`` zählen nur diese Module und alles, was sie (auch in Funktionen)
+    transitiv aus kibuch importieren; Änderungen an anderen Kapiteln lassen den Schlüssel
+    dann unverändert.
+    """
+    paths = sorted(_ROOT.rglob("*.py")) if modules is None else _code_closure(modules)
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+    for path in paths:
+        digest.update(path.relative_to(_ROOT).as_posix().encode("utf-8"))
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def artifact_key(*parts) -> str:
+def _code_modules(code) -> tuple[str, ...] | None:
+    """Prüft ``code``: None, ein Modulname wie ``"kibuch.nn.bert"`` oder eine Liste davon."""
+    if code is None:
+        return None
+    names = [code] if isinstance(code, str) else code
+    if isinstance(names, (bytes, dict)) or not isinstance(names, (list, tuple)):
+        raise TypeError(f"code muss None, ein Modulname (str) oder eine Liste von Modulnamen "
+                        f"sein, nicht {type(code).__name__}.")
+    if not names:
+        raise ValueError("code darf keine leere Liste sein (None: der ganze Quelltext zählt).")
+    for i, name in enumerate(names):
+        check_str(f"code[{i}]", name)
+        if (name != "kibuch" and not name.startswith("kibuch.")) or _module_file(name) is None:
+            raise ValueError(f"code[{i}] = {name!r} ist kein Modul von kibuch (etwa "
+                             "'kibuch.nn.bert', meist einfach __name__).")
+    return tuple(sorted(set(names)))
+
+
+def artifact_key(*parts, code: str | list[str] | None = None) -> str:
     """SHA-256 (64 Hex-Zeichen) über eine kanonische JSON-Form von ``parts``.
 
     Dataclasses zählen mit ihren Feldern, Texte, Bytes, Arrays und Tensoren mit ihrem
-    Inhalt; ``kibuch.__version__`` und das Speicherformat gehen immer mit ein.
+    Inhalt; ``kibuch.__version__``, das Speicherformat und der Quelltext gehen immer mit
+    ein: ohne ``code`` der ganze Quelltext von kibuch, mit ``code`` (Modulname oder Liste,
+    meist ``__name__`` des aufrufenden Moduls) nur diese Module und was sie importieren.
     Gleiche Teile ergeben in jedem Prozess denselben Schlüssel.
     """
     from kibuch import __version__
 
+    modules = _code_modules(code)
     canonical = [_canonical(p, f"parts[{i}]") for i, p in enumerate(parts)]
-    payload = {"kibuch": __version__, "code": _code_fingerprint(), "format": FORMAT_VERSION,
-               "parts": canonical}
+    payload = {"kibuch": __version__, "code": _code_fingerprint(modules),
+               "format": FORMAT_VERSION, "parts": canonical}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       allow_nan=False)
     return _digest(text.encode("utf-8"))
@@ -306,11 +386,12 @@ def _kind(kind) -> str:
     return kind
 
 
-def _key(key_parts) -> str:
+def _key(key_parts, code) -> str:
     if isinstance(key_parts, str) and _HEX64.fullmatch(key_parts):
+        _code_modules(code)  # prüft code trotzdem
         return key_parts  # schon ein Schlüssel von artifact_key()
     try:
-        return artifact_key(key_parts)
+        return artifact_key(key_parts, code=code)
     except TypeError as err:
         raise TypeError(str(err).replace("artifact_key: parts[0]", "key_parts")) from None
 
@@ -319,20 +400,22 @@ def _key(key_parts) -> str:
 
 def load_or_train(kind: str, key_parts,
                   train: Callable[[], tuple[dict[str, torch.Tensor], dict]],
-                  *, use_cache: bool = True) -> Artifact:
+                  *, use_cache: bool = True, code: str | list[str] | None = None) -> Artifact:
     """Lädt das Artefakt ``kind``/``key_parts`` aus dem Cache oder trainiert und speichert es.
 
     ``kind`` ist ein kurzer Name wie ``"gpt"`` (Unterordner), ``key_parts`` alles, was
     das Ergebnis bestimmt (Konfigurationen, Daten), oder ein fertiger Schlüssel von
     :func:`artifact_key`. ``train()`` liefert ``(tensors, info)``. Bei einem Treffer
     wird die Prüfsumme verglichen; ``from_cache`` sagt, woher das Ergebnis stammt.
+    ``code`` (meist ``__name__``) beschränkt den Quelltext im Schlüssel auf dieses Modul
+    und alles, was es aus kibuch importiert; ohne ``code`` zählt der ganze Quelltext.
     """
     kind = _kind(kind)
     use_cache = check_bool("use_cache", use_cache)
     if not callable(train):
         raise TypeError(f"train muss eine Funktion ohne Argumente sein, nicht "
                         f"{type(train).__name__}.")
-    key = _key(key_parts)
+    key = _key(key_parts, code)
     if not use_cache:
         tensors, info = _check_result(train())
         return Artifact(tensors, info, False, None)

@@ -374,7 +374,8 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
     Testgüte wie volles Feintuning (gemessen auf reviews_de). Weitere Optionen sind
     Felder der ``TrainConfig`` (z. B. ``epochs=2``, ``seed=1``); Voreinstellungen in
     ``FINE_TUNE_DEFAULTS``. Die Gewichte liegen danach im Artefakt-Cache (Schlüssel:
-    Encoder-Dateien, Texte, Labels, Einstellungen, Gerätetyp, Code-Version).
+    Encoder-Dateien, Texte, Labels, Einstellungen, Gerätetyp und der Quelltext dieses
+    Moduls samt allem, was es aus kibuch importiert).
     """
     quiet_import_transformers()
     from transformers import AutoTokenizer
@@ -403,7 +404,7 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
 
     key = (_encoder_fingerprint(source), dataclasses.replace(cfg, progress=False), texts, labels,
            max_length, train_layers, device.type)  # der Fortschrittsbalken zählt nicht mit
-    art = load_or_train("bert", key, train, use_cache=use_cache)
+    art = load_or_train("bert", key, train, use_cache=use_cache, code=__name__)
     net = _classifier(source, classes, train_layers, weights=art.tensors).to(device)
     return TextClassifier(net, tokenizer, classes, cfg, History(**art.info["history"]),
                           art.info["seconds"], max_length=max_length, from_cache=art.from_cache)
@@ -412,10 +413,9 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
 def _classifier(source: str, classes: list[str], train_layers: int | None, *, weights=None):
     """Encoder mit neuem Klassifikationskopf für ``classes``, untere Schichten eingefroren.
 
-    Mit ``weights`` (einem state_dict) werden diese Gewichte eingesetzt und das Modell in
-    den Auswertungsmodus geschaltet; der zufällige Startkopf verbraucht dann keine
-    globalen Zufallszahlen, sodass Cache-Treffer und Training dieselbe Zufallsfolge
-    hinterlassen – bis auf das Training selbst.
+    Mit ``weights`` (einem state_dict) werden diese Gewichte eingesetzt, und das Modell
+    kommt im Auswertungsmodus zurück. Der dabei zufällig angelegte und gleich wieder
+    überschriebene Kopf verbraucht keine globalen Zufallszahlen.
     """
     import torch
     from transformers import AutoModelForSequenceClassification

@@ -88,7 +88,10 @@ class NumpyMLP:
 
     def forward(self, X) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
         """Vorwärtsrechnung. Gibt die Ausgabe-Logits Z_L und alle (A_prev, Z) zurück."""
-        A = self._check_X(X)  # (N, n0)
+        return self._forward(self._check_X(X))
+
+    def _forward(self, A: np.ndarray):
+        """Wie :meth:`forward`, aber ohne Prüfung (``train`` prüft die Daten einmal vorab)."""
         cache = []
         for layer in range(self.n_layers):
             W, b = self.params[2 * layer], self.params[2 * layer + 1]
@@ -129,9 +132,13 @@ class NumpyMLP:
 
     def loss_and_grads(self, X, y) -> tuple[float, list[np.ndarray]]:
         """Mittlerer Verlust über den Batch und seine Gradienten (gleiche Formen wie params)."""
-        Z_out, cache = self.forward(X)
+        X = self._check_X(X)
+        return self._loss_and_grads(X, self._check_y(y, len(X)))
+
+    def _loss_and_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        """Wie :meth:`loss_and_grads` für schon geprüfte ``X`` und ``y``."""
+        Z_out, cache = self._forward(X)
         N = Z_out.shape[0]
-        y = self._check_y(y, N)
         out = self._output(Z_out)  # (N, k)
         if self.cfg.head == "softmax":
             loss = -np.mean(np.log(out[np.arange(N), y] + 1e-300))
@@ -163,6 +170,9 @@ class NumpyMLP:
         check_instance("grads", grads, (list, tuple), "eine Liste von Arrays")
         if len(grads) != len(self.params):
             raise ValueError(f"{len(self.params)} Gradienten erwartet, nicht {len(grads)}.")
+        self._step(grads, lr)
+
+    def _step(self, grads: list[np.ndarray], lr: float) -> None:
         for p, g in zip(self.params, grads, strict=True):
             p -= lr * g
 
@@ -199,9 +209,9 @@ def train(
         order = rng.permutation(n)
         for start in range(0, n, bs):
             idx = order[start : start + bs]
-            _, grads = model.loss_and_grads(X[idx], y[idx])
-            model.sgd_step(grads, lr)
-        history.append(model.loss(X, y))
+            _, grads = model._loss_and_grads(X[idx], y[idx])  # X, y sind oben geprüft
+            model._step(grads, lr)  # wie sgd_step, ohne die Prüfung in jedem Schritt
+        history.append(model._loss_and_grads(X, y)[0])
         if callback is not None:
             callback(epoch, model)
     return history

@@ -8,7 +8,7 @@ Aussehen: Farben, Achsen, Beschriftungen, Schieberegler. Die Kapitel rufen sie s
   :func:`descent_figure`, :func:`two_neuron_graph_figure`, :func:`loss_comparison_figure`,
   :func:`history_figure`,
 - Playground: :func:`toy_data_figure`, :func:`curves_figure`, :func:`train_test_figure`,
-  :func:`noise_figure`, :func:`surface_figure`,
+  :func:`noise_figure`, :func:`band_figure`, :func:`surface_figure`,
 - Kapitel 3.3: :func:`sliding_window_figure`, :func:`image_grid_figure`,
   :func:`confusion_figure`, :func:`misclassified_figure`, :func:`feature_maps_figure`,
   :func:`imagenet_figure`, :func:`embedding_figure`,
@@ -376,6 +376,56 @@ def noise_figure(noise_grid, noise_results: dict, *, height: int = 340):
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 20, "b": 40},
                       xaxis_title="Rauschen", yaxis_title="Verlust nach 100 Epochen",
                       legend={"orientation": "h", "y": 1.15, "x": 0})
+    return fig
+
+
+def band_figure(runs: dict, *, which=("train_loss", "test_loss"), height: int = 380):
+    """Mittlere Verlustkurve je Einstellung mit einem Band vom besten bis zum schlechtesten
+    Seed, ein Feld je Eintrag in ``which`` (logarithmische y-Achse).
+
+    ``runs`` ordnet Beschriftungen Listen von Playground-Ergebnissen zu (eines je Seed).
+    Ein Klick auf die Legende blendet Linie und Band einer Einstellung in allen Feldern aus.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    check_instance("runs", runs, dict, "ein dict Beschriftung → Liste von Ergebnissen")
+    _check_list("runs", list(runs), "ein dict mit mindestens einer Einstellung")
+    titles = {"train_loss": "Trainingsverlust", "val_loss": "Validierungsverlust",
+              "test_loss": "Testverlust"}
+    which = [check_choice("which", w, titles) for w in check_str_list("which", which)]
+    height = check_int("height", height, minimum=100)
+    curves = {}  # (Beschriftung, Kennzahl) → (Seeds, Epochen)
+    for label, results in runs.items():
+        results = _check_list(f"runs[{label!r}]", results, "eine Liste von Ergebnissen")
+        for w in which:
+            rows = [check_array(f"runs[{label!r}][{i}].{w}", getattr(r, w, None), ndim=1,
+                                finite=False) for i, r in enumerate(results)]
+            check_same_length(**{f"runs[{label!r}][{i}].{w}": row for i, row in enumerate(rows)})
+            curves[label, w] = np.vstack(rows)
+    colors = [c for c in PALETTE if c != "#F0E442"]  # Gelb ist auf Weiß kaum zu sehen
+    fig = make_subplots(rows=1, cols=len(which), subplot_titles=[titles[w] for w in which],
+                        horizontal_spacing=0.08)
+    for k, label in enumerate(runs):
+        color = colors[k % len(colors)]
+        red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+        for col, w in enumerate(which, start=1):
+            values = curves[label, w]  # (Seeds, Epochen)
+            epochs = np.arange(1, values.shape[1] + 1)
+            low, high = np.round(values.min(axis=0), 4), np.round(values.max(axis=0), 4)
+            fig.add_trace(go.Scatter(
+                x=np.concatenate([epochs, epochs[::-1]]), y=np.concatenate([high, low[::-1]]),
+                fill="toself", fillcolor=f"rgba({red},{green},{blue},0.18)", line={"width": 0},
+                hoverinfo="skip", legendgroup=label, showlegend=False), row=1, col=col)
+            fig.add_trace(go.Scatter(
+                x=epochs, y=np.round(values.mean(axis=0), 4), mode="lines", name=label,
+                line={"color": color}, legendgroup=label, showlegend=col == 1),
+                row=1, col=col)
+    fig.update_xaxes(title_text="Epoche")
+    fig.update_yaxes(type="log")
+    fig.update_yaxes(title_text="Kreuzentropie (log.)", row=1, col=1)
+    fig.update_layout(height=height, margin={"l": 60, "r": 20, "t": 40, "b": 40},
+                      legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
 

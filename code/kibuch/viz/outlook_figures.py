@@ -41,7 +41,7 @@ def data_volume_figure(volume: pd.DataFrame):
     ax.set_xlabel("Jahr")
     ax.set_ylabel("Datenvolumen in Zettabyte")
     ax.set_title("Weltweit erzeugte Daten pro Jahr")
-    ax.text(0.01, 0.97, "Quelle: IDC/Statista (2024)", transform=ax.transAxes,
+    ax.text(0.01, 0.97, "Quelle: IDC (2018, 2021)", transform=ax.transAxes,
             va="top", fontsize=9, color=_GREY)
     german_axes(ax, x=False)
     return fig, ax
@@ -87,7 +87,7 @@ def conference_figure(wide: pd.DataFrame):
     ax.set_ylabel("Angenommene Beiträge")
     ax.set_title("Wachstum der großen KI-Konferenzen")
     ax.legend(frameon=False)
-    ax.text(0.01, 0.97, "Quelle: offizielle Konferenzangaben (lixin4ever, 2024)",
+    ax.text(0.01, 0.97, "Quelle: offizielle Konferenzangaben (lixin4ever, Stand Januar 2025)",
             transform=ax.transAxes, va="top", fontsize=9, color=_GREY)
     german_axes(ax, x=False)
     return fig, ax

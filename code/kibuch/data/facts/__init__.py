@@ -12,8 +12,9 @@ Spalten
 ``einheit``     Einheit; „Text“ und „Datum“ kennzeichnen nicht-numerische Werte
 ``anmerkung``   Hinweis zur Angabe (Prognose, Umrechnung, Rundung), sonst leer
 ``quelle``      BibTeX-Schlüssel aus ``book/references.bib`` oder ``book/bib/*.bib``
-``fundstelle``  Stelle in der Quelle (Tabelle, Abschnitt); „unbekannt“, wenn nicht belegt
-``abgerufen``   Datum (ISO), an dem der Wert aus der Quelle übernommen wurde
+``fundstelle``  Stelle in der Quelle (Tabelle, Abschnitt, Absatz, Artikel, URL)
+``abgerufen``   Datum (ISO), an dem der Wert zuletzt an der Quelle geprüft wurde;
+                nicht erneut geprüfte Zeilen sagen das in ``anmerkung``
 
 Dieselbe Angabe (``gegenstand``, ``groesse``, ``bedingung``, ``jahr``) darf nur einmal
 vorkommen. Die Dateien werden vor dem Lesen gegen die SHA-256 in :data:`SHA256` geprüft
@@ -57,12 +58,12 @@ FACTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "facts"
 #: Erwartete SHA-256 jeder Datei. Wer eine Zahl ändert, trägt hier die neue Prüfsumme ein
 #: (die Fehlermeldung nennt sie) – so ändert sich keine Zahl im Buch unbemerkt.
 SHA256 = {
-    "daten": "473dbfa597d496a7fcb439c1dd95abc106dde4ddbaf495defceebdaac0194c0f",
-    "energie": "021cb9b6ea535e3a751704c131737252a657779cd144d4791ae41417a7139bd4",
-    "forschung": "4b2a75d89c6ce0e5f19f1f13c939bda0e1f368826f0b6475b39f9ad38259063b",
-    "hardware": "0e8640a6417b37d8034c68f90d5631db9cd40279ff46753b82079c7da6235bca",
-    "meilensteine": "08dd483f7b692b74c78b62618132606741aab9b0eeea2fee8c69ea82c9159874",
-    "regulierung": "f731fbe368d500e181028cb981bfce507a5fb7a2f7380996db5f5464535946ed",
+    "daten": "187d8ece1aa128ad81110a15d5ba68047e0935cca35cd49d8da75c2038e38b1d",
+    "energie": "77585a94db6ee4eb306fecbb35294fb7f4802f8399c013a79b6f72094fea453b",
+    "forschung": "fb8281653ccb6702234c6c361ad9c1bc1f4acde8f76906f6fdd1b2b0e875445f",
+    "hardware": "16e59a29edd04710fc461e09d543280ec6f014a4f814c639e9e4f7a77a1380f9",
+    "meilensteine": "ed0c6310807e6cbe83ba86d17a8af170b4c1820dbba9739fa6520194bf5e494e",
+    "regulierung": "6b36b4e1d78b31be6df6f28487537d43a0c33d1bb859337df4615a369fce3b3c",
     "sprachmodelle": "b0f58b7346eea9d4cb03139a7c59d949face8f9af3456133b7b8531a3d728ada",
     "trainingsdaten": "1235f21d09043dadd34785611f7cc8df3ce701ee97318d89dd336ea1d84ef8e8",
 }
@@ -238,16 +239,19 @@ def german_date(date: dt.date, *, day: bool = True) -> str:
 
 def data_volume() -> pd.DataFrame:
     """Weltweites Datenvolumen: Spalten ``jahr`` (int), ``zettabyte`` (float),
-    ``prognose`` (bool) und ``quelle`` (BibTeX-Schlüssel)."""
+    ``prognose`` (bool: Anmerkung beginnt mit „Prognose“) und ``quelle`` (BibTeX-Schlüssel)."""
     rows = _rows("daten", "Datenvolumen")
     return pd.DataFrame({"jahr": rows["jahr"], "zettabyte": _numbers(rows["wert"]),
-                         "prognose": rows["anmerkung"] == "Prognose", "quelle": rows["quelle"]})
+                         "prognose": rows["anmerkung"].str.startswith("Prognose"),
+                         "quelle": rows["quelle"]})
 
 
 def gpu_compute() -> pd.DataFrame:
     """GPU-Spitzenleistung: ``jahr``, ``modell``, ``tflops``, ``format``, ``quelle``.
 
-    Je GPU das 16-Bit-Format der Datenblätter (die K40 kennt kein FP16, dort FP32);
+    Je GPU das 16-Bit-Format der Datenblätter (die K40 kennt kein FP16, dort FP32); ab der
+    V100 sind es Tensor-Core-Werte ohne Sparsity. Die Formate sind also nicht gleich:
+    vergleichbar sind nur Zeilen mit demselben ``format``-Typ (etwa alle „… Tensor“).
     FP8-Angaben gehören nicht in die Zeitreihe.
     """
     rows = _rows("hardware", "Rechenleistung")
@@ -384,19 +388,38 @@ def language_models() -> pd.DataFrame:
 
 
 def training_energy() -> pd.DataFrame:
-    """Energie (``mwh``, NaN wenn nicht geschätzt) und Emissionen (``t_co2e``) des Trainings
-    einzelner Modelle mit ``anmerkung`` und ``quelle``."""
+    """Energie (``mwh``) und Emissionen (``t_co2e``) des Trainings einzelner Modelle mit
+    ``anmerkung``, ``quelle`` und ``mwh_berechnet`` (bool).
+
+    ``mwh`` ist der in der Quelle genannte Stromverbrauch. Nennt die Quelle stattdessen
+    GPU-Stunden und die Leistung je GPU (Llama 3.1), ist ``mwh`` deren Produkt – eine
+    Obergrenze, weil die Leistung die Spitzenleistung ist – und ``mwh_berechnet`` wahr.
+    Ohne beides ist ``mwh`` NaN.
+    """
     facts = _rows("energie")
     co2 = _lookup(facts, "Emissionen des Trainings")
     mwh = _lookup(facts, "Stromverbrauch des Trainings")
+    hours = _lookup(facts, "GPU-Stunden des Trainings")
+    watts = _lookup(facts, "Leistungsaufnahme je GPU")
+
+    def energy(model: str) -> tuple[float, bool]:
+        if model in mwh:
+            return float(mwh[model]["wert"]), False
+        if model in hours and model in watts:  # GPU-Stunden × Watt -> Wh -> MWh
+            return float(hours[model]["wert"]) * float(watts[model]["wert"]) / 1e6, True
+        return float("nan"), False
+
+    energies = [energy(m) for m in co2]
     table = pd.DataFrame({
         "modell": list(co2),
-        "mwh": [float(mwh[m]["wert"]) if m in mwh else float("nan") for m in co2],
+        "mwh": [e for e, _ in energies],
         "t_co2e": [float(row["wert"]) for row in co2.values()],
         "anmerkung": [row["anmerkung"] for row in co2.values()],
         "quelle": [row["quelle"] for row in co2.values()],
+        "mwh_berechnet": [b for _, b in energies],
     })
-    return table.astype({"modell": "str", "anmerkung": "str", "quelle": "str"})
+    return table.astype({"modell": "str", "anmerkung": "str", "quelle": "str",
+                         "mwh_berechnet": "bool"})
 
 
 def ai_act_risk_classes() -> pd.DataFrame:
