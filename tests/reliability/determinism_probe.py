@@ -31,6 +31,8 @@ COVERED_BY = {
     "kibuch.training.loop.TrainConfig": "kibuch.training.loop.fit",
     "kibuch.chapters.ch03_2_playground.PlaygroundConfig":
         "kibuch.chapters.ch03_2_playground.run_playground",
+    "kibuch.chapters.ch03_3_transfer.TransferConfig":
+        "kibuch.chapters.ch03_3_transfer.run_transfer",
 }
 
 #: Geseedete Größen, die bewusst keine Sonde haben (Grund).
@@ -43,6 +45,8 @@ EXEMPT = {
         "rechnet die Lernrate je Epoche aus der Konfiguration aus, ohne Zufall",
     "kibuch.training.loop.learning_rate":
         "Lernrate in einem Schritt: reine Formel aus der TrainConfig, ohne Zufall",
+    "kibuch.chapters.ch03_3_transfer.pilot_then_rest":
+        "verteilt nur die übergebenen Seeds an run und zieht selbst keine Zufallszahlen",
     "kibuch.training.loop.make_optimizer":
         "legt nur den Optimierer an (keine Zufallszahlen); die Sonde für fit prüft ihn mit",
 }
@@ -377,56 +381,88 @@ def _digits_small():
 
 
 def transfer():
+    import numpy as np
+
     import kibuch
     from kibuch.chapters import ch03_3_transfer as tr
     from kibuch.nn.cnn import LeNet, LeNetConfig
 
-    X, y = _digits_small()
-    config = LeNetConfig(image_size=8, kernel_size=3, channels=(2, 4), hidden=(8, 8))
-
-    def base():
-        return tr.pretrain(X, y, [0, 1, 2], config, epochs=1, batch_size=16, seed=3,
-                           device="cpu")
-
-    def few_shot():
-        X_c, y_c = tr.select_classes(X, y, [5, 8])
-        model = tr.make_model("Faltungen übernommen", base(), 2, seed=4)
-        tr.train_few_shot(model, X_c[:6], y_c[:6], tr.FewShotConfig(steps=3, batch_size=4),
-                          seed=4, device="cpu")
-        return _state(model)
-
-    def trials():
-        table = tr.run_trials(base(), X, y, X, y, [{"classes": (5, 8), "n": 2}],
-                              methods=("Faltungen übernommen", "von Grund auf"), seeds=(0, 1),
-                              cfg=tr.FewShotConfig(steps=2, batch_size=4), device="cpu")
-        return table
+    splits = _splits()
+    cfg = tiny_transfer_config(tr, shots=(1, 2), augment=tr.AugmentConfig())  # mit Augment.
 
     def lenet():
         kibuch.set_seed(7)
-        return _state(LeNet(config))
+        return _state(LeNet(LeNetConfig(image_size=8, kernel_size=3, channels=(2, 4),
+                                        hidden=(8, 8))))
 
-    out = {
+    def target(pretrained):
+        def run():
+            return _state(tr.new_target_model(_base(), 10, pretrained=pretrained, seed=5))
+        return run
+
+    def trained():
+        model, val_acc = tr.train_target(_base(), splits.X_train, splits.y_train, splits.X_val,
+                                         splits.y_val, pretrained=True, lr=1e-3, cfg=cfg,
+                                         seed=4, device="cpu")
+        return _state(model), val_acc
+
+    return {
         "kibuch.core.device.set_seed[LeNet]": lenet,
-        "kibuch.chapters.ch03_3_transfer.pretrain": lambda: _state(base()),
-        "kibuch.chapters.ch03_3_transfer.train_few_shot": few_shot,
-        "kibuch.chapters.ch03_3_transfer.run_trials": trials,
         "kibuch.chapters.ch03_3_transfer.sample_per_class": lambda: tr.sample_per_class(
-            __import__("numpy").array([0, 0, 0, 1, 1, 1, 1]), 2, seed=3),
+            np.array([0, 0, 0, 1, 1, 1, 1]), 2, seed=3),
+        "kibuch.chapters.ch03_3_transfer.new_target_model[Feintuning]": target(True),
+        "kibuch.chapters.ch03_3_transfer.new_target_model[von Grund auf]": target(False),
+        "kibuch.chapters.ch03_3_transfer.train_target": trained,
+        "kibuch.chapters.ch03_3_transfer.run_transfer": lambda: tr.run_transfer(
+            _base(), splits, cfg, device="cpu", use_cache=False),
+        "kibuch.chapters.ch03_3_transfer.probe_task": lambda: tr.probe_task(
+            *_tiny_xy(), *_tiny_xy(), (0, 1), 3, seed=4),
     }
-    for method in tr.METHODS:
-        out[f"kibuch.chapters.ch03_3_transfer.make_model[{method}]"] = (
-            lambda method=method: _state(tr.make_model(method, base(), 3, seed=5)))
-    return out
+
+
+def tiny_transfer_config(tr, **changes):
+    """Eine winzige TransferConfig: zwei Seeds, ein C, eine Lernrate, drei Schritte.
+
+    Das Schrittbudget heißt je nach Stand von ch03_3_transfer ``steps``/``eval_every`` oder
+    ``min_steps``/``epochs``/``eval_points``; gesetzt wird, was es gibt.
+    """
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(tr.TransferConfig)}
+    budget = {"steps": 3, "eval_every": 1, "min_steps": 3, "epochs": 0.1, "eval_points": 1}
+    values = {"shots": (1,), "seeds": (0, 1), "probe_C": (1.0,), "lrs": (1e-3,),
+              "batch_size": 8, "augment": None,
+              **{k: v for k, v in budget.items() if k in names}, **changes}
+    return tr.TransferConfig(**values)
+
+
+def _splits():
+    from kibuch.data.images import ImageSplits
+
+    X, y = _digits_small()
+    return ImageSplits("digits", X[:50], y[:50], X[50:65], y[50:65], X[65:], y[65:])
+
+
+_BASE = []
+
+
+def _base():
+    """Ein winziges, einmal trainiertes ConvNet als Quellnetz (train_cnn, ohne Cache)."""
+    if not _BASE:
+        from kibuch.chapters import ch03_3_cnn
+
+        recipe = ch03_3_cnn.CNNRecipe(channels=(2, 4), grid=1, epochs=1, batch_size=16)
+        _BASE.append(ch03_3_cnn.train_cnn(_splits(), recipe, seed=3, device="cpu",
+                                          use_cache=False)[0])
+    return _BASE[0]
 
 
 def cnn():
     import kibuch
     from kibuch.chapters import ch03_3_cnn
-    from kibuch.data.images import ImageSplits
     from kibuch.nn.convnet import ConvNet, ConvNetConfig
 
-    X, y = _digits_small()
-    splits = ImageSplits("digits", X[:50], y[:50], X[50:65], y[50:65], X[65:], y[65:])
+    splits = _splits()
     recipe = ch03_3_cnn.CNNRecipe(channels=(2, 4), grid=1, epochs=1, batch_size=16)
 
     def train():

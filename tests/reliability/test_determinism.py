@@ -55,8 +55,11 @@ REQUIRED = (
     "kibuch.chapters.ch03_1_playground.depth_sweep",
     "kibuch.chapters.ch03_1_playground.make_tree_model",
     "kibuch.chapters.ch03_2_playground.run_playground",
-    "kibuch.chapters.ch03_3_transfer.train_few_shot", "kibuch.chapters.ch03_3_transfer.pretrain",
-    "kibuch.chapters.ch03_3_transfer.make_model", "kibuch.chapters.ch05_risks.feedback_learning",
+    # Kapitel 3.3.2 neu geschrieben: train_few_shot/pretrain/make_model heißen jetzt so
+    "kibuch.chapters.ch03_3_transfer.train_target",
+    "kibuch.chapters.ch03_3_transfer.new_target_model",
+    "kibuch.chapters.ch03_3_transfer.run_transfer", "kibuch.chapters.ch03_3_cnn.train_cnn",
+    "kibuch.chapters.ch05_risks.feedback_learning",
     "kibuch.nn.bert.mask_tokens", "kibuch.nn.bert.TextBatches",
     "kibuch.scratch.kmeans.elbow_and_silhouette", "kibuch.scratch.qlearning.epsilon_greedy",
     "kibuch.nn.bert.fine_tune", "kibuch.nn.gpt.train_gpt", "kibuch.training.loop.fit",

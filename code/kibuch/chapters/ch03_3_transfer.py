@@ -13,14 +13,17 @@ mit wenigen beschrifteten Zielbildern je Klasse auszukommen:
   (:func:`train_target` mit ``pretrained=False``).
 
 :func:`run_transfer` wiederholt das für mehrere Bildzahlen und gepaarte Seeds, wählt jede
-Einstellung nur auf der Validierung und legt die Ergebnistabelle im Artefakt-Cache ab.
-:func:`compare` entscheidet aus den gepaarten Differenzen, ob ein Verfahren besser,
-schlechter oder nicht klar verschieden ist. Der Import tut nichts; gerechnet wird erst beim
-Aufruf.
+Einstellung nur auf der Validierung (:func:`pilot_then_rest`) und legt die Ergebnistabelle
+im Artefakt-Cache ab. :func:`compare` und :func:`paired_verdict` entscheiden aus gepaarten
+Differenzen, ob ein Verfahren besser, schlechter oder nicht klar verschieden ist.
+:func:`probe_task` stellt die Fragen aus Teachable Machine mit wenigen Klassen. Der Import
+tut nichts; gerechnet wird erst beim Aufruf.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -28,6 +31,8 @@ import pandas as pd
 
 from kibuch.core.checks import (
     check_array,
+    check_bool,
+    check_callable,
     check_choice,
     check_float,
     check_frame,
@@ -45,11 +50,13 @@ METHODS = ("Linear-Probe", "Feintuning", "von Grund auf")
 @dataclass
 class TransferConfig:
     shots: tuple[int, ...] = (1, 5, 10, 50)  # beschriftete Zielbilder je Klasse
-    seeds: tuple[int, ...] = (0, 1, 2)  # gepaarte Seeds: je Seed dieselben Bilder für alle
+    seeds: tuple[int, ...] = (0, 1, 2)  # gepaarte Seeds (je Seed dieselben Bilder für alle);
+    #                                    der erste wählt die Einstellungen (Pilot)
     probe_C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)  # Kandidaten für C der Linear-Probe
     lrs: tuple[float, ...] = (1e-3, 3e-3)  # Kandidaten für die Lernrate (Feintuning, Grund auf)
-    steps: int = 60  # Gradientenschritte je Lauf, für beide Verfahren gleich
-    eval_every: int = 15  # alle so viele Schritte auf der Validierung messen
+    min_steps: int = 40  # Budget je Lauf: mindestens so viele Gradientenschritte …
+    epochs: float = 3.0  # … oder so viele Durchläufe durch die Bilder, wenn das mehr ist
+    eval_points: int = 2  # Messpunkte auf der Validierung je Lauf (gleichmäßig verteilt)
     batch_size: int = 16  # Bilder je Schritt (höchstens so viele, wie es gibt)
     weight_decay: float = 5e-4  # AdamW, wie beim Vortraining
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)  # None: ohne
@@ -60,13 +67,21 @@ class TransferConfig:
         check_int("len(seeds)", len(self.seeds), minimum=2)  # sonst keine Streuung
         self.probe_C = _floats("probe_C", self.probe_C)
         self.lrs = _floats("lrs", self.lrs)
-        self.steps = check_int("steps", self.steps, minimum=1)
-        self.eval_every = check_int("eval_every", self.eval_every, minimum=1,
-                                    maximum=self.steps)
+        self.min_steps = check_int("min_steps", self.min_steps, minimum=1)
+        self.epochs = check_float("epochs", self.epochs, minimum=0.0, open_min=True)
+        self.eval_points = check_int("eval_points", self.eval_points, minimum=1,
+                                     maximum=self.min_steps)
         self.batch_size = check_int("batch_size", self.batch_size, minimum=1)
         self.weight_decay = check_float("weight_decay", self.weight_decay, minimum=0.0)
         if self.augment is not None:
             check_instance("augment", self.augment, AugmentConfig, "eine AugmentConfig oder None")
+
+
+    def steps(self, n_images: int) -> int:
+        """Gradientenschritte für ``n_images`` Trainingsbilder – gleich für beide Verfahren."""
+        n_images = check_int("n_images", n_images, minimum=1)
+        batch = min(self.batch_size, n_images)
+        return max(self.min_steps, math.ceil(self.epochs * n_images / batch))
 
 
 def _positive_ints(name: str, values, minimum: int = 1) -> tuple[int, ...]:
@@ -161,8 +176,28 @@ def sample_per_class(y, n_per_class, *, seed: int) -> np.ndarray:
 
 # ---------------------------------------------------------------------- Verfahren
 
+def probe_features(base, target: ImageSplits) -> dict[str, np.ndarray]:
+    """Embeddings des eingefrorenen Netzes ``base`` für Training, Validierung und Test.
+
+    Standardisiert wird mit Mittelwert und Streuung je Merkmal über *alle* Trainingsbilder –
+    deren Beschriftungen braucht das nicht. (Aus nur zehn Bildern geschätzt, wären Mittelwert
+    und Streuung selbst Zufall.) Rückgabe: ``{"train": (N, D), "val": …, "test": …}``.
+    """
+    from sklearn.preprocessing import StandardScaler
+
+    from kibuch.nn.cnn import extract_embeddings
+    from kibuch.nn.convnet import ConvNet
+
+    check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
+    target = check_instance("target", target, ImageSplits, "ein ImageSplits (target_splits)")
+    Z = {part: extract_embeddings(base.eval(), getattr(target, f"X_{part}"))  # (N, D)
+         for part in ("train", "val", "test")}
+    scaler = StandardScaler().fit(Z["train"])
+    return {part: scaler.transform(z) for part, z in Z.items()}
+
+
 def linear_probe(Z, y, *, C: float = 1.0):
-    """Logistische Regression auf Embeddings ``Z`` (N, D): standardisieren, dann lbfgs.
+    """Multinomiale logistische Regression (lbfgs) auf Embeddings ``Z`` (N, D).
 
     ``C`` ist die Stärke der Anpassung (kleiner = stärker regularisiert). Trainiert wird bis
     zur Konvergenz; meldet lbfgs keine, ist das ein Fehler statt eines stillen Abbruchs.
@@ -171,18 +206,15 @@ def linear_probe(Z, y, *, C: float = 1.0):
 
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
     Z = check_array("Z", Z, ndim=2)
     y = check_array("y", y, ndim=1, dtype=None)
     check_same_length(Z=Z, y=y)
     C = check_float("C", C, minimum=0.0, open_min=True)
-    probe = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=10_000))
     with warnings.catch_warnings(), threadpool_limits(1):  # ein Kern: bei kleinen Daten schneller
         warnings.simplefilter("error", ConvergenceWarning)
-        return probe.fit(Z, y)
+        return LogisticRegression(C=C, max_iter=10_000).fit(Z, y)
 
 
 def new_target_model(base, n_classes: int = 10, *, pretrained: bool, seed: int):
@@ -196,9 +228,8 @@ def new_target_model(base, n_classes: int = 10, *, pretrained: bool, seed: int):
 
     check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
     n_classes = check_int("n_classes", n_classes, minimum=2)
-    if not isinstance(pretrained, bool):
-        raise TypeError(f"pretrained muss True oder False sein, nicht {type(pretrained).__name__}.")
-    set_seed(check_int("seed", seed, minimum=0))  # gleiche Startgewichte für gleichen Seed
+    pretrained = check_bool("pretrained", pretrained)
+    set_seed(check_int("seed", seed, minimum=0))  # gleicher Seed, gleicher neuer Kopf
     model = ConvNet(replace(base.config, n_classes=n_classes))
     if pretrained:
         body = {k: v for k, v in base.state_dict().items() if not k.startswith("head.")}
@@ -210,151 +241,201 @@ def train_target(base, X, y, X_val, y_val, *, pretrained: bool, lr: float,
                  cfg: TransferConfig | None = None, seed: int = 0, device=None):
     """Trainiert :func:`new_target_model` auf ``(X, y)``: ``(model, val_acc)``.
 
-    AdamW mit Kosinus-Verlauf, ``cfg.steps`` Schritte, Augmentierung wie beim Vortraining.
-    Alle ``cfg.eval_every`` Schritte wird auf ``(X_val, y_val)`` gemessen; zurück kommt der
-    Stand mit dem kleinsten Validierungsverlust und dessen Genauigkeit.
+    AdamW mit Kosinus-Verlauf, ``cfg.steps(len(X))`` Schritte, Augmentierung wie beim
+    Vortraining. An ``cfg.eval_points`` Messpunkten wird auf ``(X_val, y_val)`` gemessen;
+    zurück kommt der Stand mit dem kleinsten Validierungsverlust und dessen Genauigkeit.
     """
     from kibuch.training.augment import AffineAugment, AugmentedBatches
     from kibuch.training.loop import TrainConfig, fit, tensor_loaders
 
-    cfg = TransferConfig() if cfg is None else check_instance("cfg", cfg, TransferConfig,
-                                                              "eine TransferConfig")
+    cfg = _check_cfg(cfg)
     X, X_val = check_array("X", X, ndim=3), check_array("X_val", X_val, ndim=3)
     lr = check_float("lr", lr, minimum=0.0, open_min=True)
     model = new_target_model(base, int(np.max(y)) + 1, pretrained=pretrained, seed=seed)
-    batch = min(cfg.batch_size, len(X))
+    steps, batch = cfg.steps(len(X)), min(cfg.batch_size, len(X))
     train_batches, val_batches = tensor_loaders(X[:, None], y, X_val[:, None], y_val,
                                                 batch_size=batch, seed=seed)  # (N, 1, H, W)
     if cfg.augment is not None:
         train_batches = AugmentedBatches(train_batches, AffineAugment(cfg.augment, seed=seed))
     history = fit(model, train_batches, val_batches, TrainConfig(
-        steps=cfg.steps, lr=lr, optimizer="adamw", weight_decay=cfg.weight_decay,
-        schedule="cosine", eval_every=cfg.eval_every, keep_best=True, seed=seed,
-        progress=False), device=device)
+        steps=steps, lr=lr, optimizer="adamw", weight_decay=cfg.weight_decay,
+        schedule="cosine", eval_every=math.ceil(steps / cfg.eval_points), keep_best=True,
+        seed=seed, progress=False), device=device)
     return model.eval(), history.val_acc[history.best_epoch]
+
+
+def _check_cfg(cfg) -> TransferConfig:
+    return TransferConfig() if cfg is None else check_instance("cfg", cfg, TransferConfig,
+                                                               "eine TransferConfig")
 
 
 # -------------------------------------------------------------------- Experiment
 
-def _accuracy(model, X, y) -> float:
-    from kibuch.nn.cnn import predict_proba
+def pilot_then_rest(settings, seeds, run):
+    """Wählt eine Einstellung auf der Validierung und wiederholt nur sie für alle Seeds.
 
-    return float((predict_proba(model, X).argmax(axis=1) == y).mean())
+    ``run(setting, seed)`` liefert ``(val_acc, test_acc)``. Mit dem ersten Seed laufen alle
+    ``settings`` (Pilot); die mit der besten Validierungsgenauigkeit (bei Gleichstand die
+    erste) läuft dann mit den übrigen Seeds. Die Testgenauigkeit spielt für die Wahl keine
+    Rolle. Rückgabe: Zeilen ``(setting, seed, val_acc, test_acc, gewählt)``.
+    """
+    check_instance("settings", settings, (tuple, list), "ein Tupel von Einstellungen")
+    check_instance("seeds", seeds, (tuple, list), "ein Tupel von Seeds")
+    check_int("len(settings)", len(settings), minimum=1)
+    check_int("len(seeds)", len(seeds), minimum=1)
+    check_callable("run", run)
+    pilot = {s: run(s, seeds[0]) for s in settings}  # je (val_acc, test_acc)
+    best = max(settings, key=lambda s: pilot[s][0])  # nur nach Validierung
+    rows = [(s, seeds[0], *pilot[s], s == best) for s in settings]
+    return rows + [(best, seed, *run(best, seed), True) for seed in seeds[1:]]
 
 
 def run_transfer(base, target: ImageSplits, cfg: TransferConfig | None = None, *,
                  device=None, use_cache: bool = True) -> pd.DataFrame:
-    """Alle Läufe: eine Zeile je Verfahren, Bildzahl, Seed und Einstellung (C bzw. lr).
+    """Das ganze Experiment: eine Zeile je Verfahren, Bildzahl, Seed und Einstellung.
 
-    Spalten ``verfahren``, ``bilder``, ``seed``, ``einstellung``, ``val_acc``, ``test_acc``.
-    Je Seed zieht :func:`sample_per_class` *einmal* die Bilder, alle Verfahren lernen mit
-    ihnen. Welche Einstellung zählt, entscheidet danach :func:`select_on_validation`.
-    Das Ergebnis liegt im Artefakt-Cache (Schlüssel: Gewichte, Daten, Konfiguration).
+    Spalten ``verfahren``, ``bilder`` (je Klasse), ``einstellung`` (C bzw. Lernrate), ``seed``,
+    ``val_acc``, ``test_acc`` und ``gewaehlt``. Je Seed zieht :func:`sample_per_class` *einmal*
+    die Bilder; alle drei Verfahren lernen mit genau diesen. Die Einstellung wählt
+    :func:`pilot_then_rest` auf der Validierung. Das Ergebnis liegt im Artefakt-Cache
+    (Schlüssel: Gewichte von ``base``, Daten, Konfiguration, Code).
     """
     import torch
 
     from kibuch.core.artifacts import load_or_train
-    from kibuch.nn.cnn import extract_embeddings
     from kibuch.nn.convnet import ConvNet
 
     check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
     target = check_instance("target", target, ImageSplits, "ein ImageSplits (target_splits)")
-    cfg = TransferConfig() if cfg is None else check_instance("cfg", cfg, TransferConfig,
-                                                              "eine TransferConfig")
-    columns = ("verfahren", "bilder", "seed", "einstellung")
+    cfg = _check_cfg(cfg)
 
     def train():
-        embed = {part: extract_embeddings(base.eval(), getattr(target, f"X_{part}"))
-                 for part in ("train", "val", "test")}  # je (N, D), nur einmal gerechnet
+        Z = probe_features(base, target)  # einmal für alle Läufe der Linear-Probe
         rows = []
         for n in cfg.shots:
-            for seed in cfg.seeds:
-                idx = sample_per_class(target.y_train, n, seed=seed)
-                X, y = target.X_train[idx], target.y_train[idx]
-                for C in cfg.probe_C:
-                    probe = linear_probe(embed["train"][idx], y, C=C)
-                    rows.append(("Linear-Probe", n, seed, C,
-                                 probe.score(embed["val"], target.y_val),
-                                 probe.score(embed["test"], target.y_test)))
-                for method, pretrained in (("Feintuning", True), ("von Grund auf", False)):
-                    for lr in cfg.lrs:
-                        model, val_acc = train_target(base, X, y, target.X_val, target.y_val,
-                                                      pretrained=pretrained, lr=lr, cfg=cfg,
-                                                      seed=seed, device=device)
-                        rows.append((method, n, seed, lr, val_acc,
-                                     _accuracy(model, target.X_test, target.y_test)))
-        values = np.array([r[2:] for r in rows], dtype=np.float64)  # seed, C/lr, val, test
-        return ({"values": torch.from_numpy(values)},
-                {"methods": [r[0] for r in rows], "shots": [r[1] for r in rows]})
+            picks = {seed: sample_per_class(target.y_train, n, seed=seed) for seed in cfg.seeds}
+            for code, method in enumerate(METHODS):
+                settings = cfg.probe_C if method == "Linear-Probe" else cfg.lrs
+                run = functools.partial(_one_run, method, base, target, Z, picks, cfg, device)
+                rows += [(code, n, *row) for row in pilot_then_rest(settings, cfg.seeds, run)]
+        return {"rows": torch.tensor(rows, dtype=torch.float64)}, {"columns": list(_COLUMNS)}
 
     data = (target.name, target.X_train, target.y_train, target.X_val, target.y_val,
             target.X_test, target.y_test)
     art = load_or_train("transfer", (cfg, base.state_dict(), data), train, use_cache=use_cache)
-    values = art.tensors["values"].numpy()
-    table = pd.DataFrame({"verfahren": art.info["methods"], "bilder": art.info["shots"],
-                          "seed": values[:, 0].astype(int), "einstellung": values[:, 1],
-                          "val_acc": values[:, 2], "test_acc": values[:, 3]})
-    return table[[*columns, "val_acc", "test_acc"]]
+    table = pd.DataFrame(art.tensors["rows"].numpy(), columns=list(_COLUMNS))
+    table["verfahren"] = [METHODS[int(i)] for i in table["verfahren"]]
+    table[["bilder", "seed"]] = table[["bilder", "seed"]].astype(int)
+    table["gewaehlt"] = table["gewaehlt"].astype(bool)
+    return table
 
 
-def select_on_validation(runs: pd.DataFrame) -> pd.DataFrame:
-    """Je Verfahren und Bildzahl die Einstellung mit der besten mittleren Validierungs-
-    genauigkeit über die Seeds; zurück kommen nur deren Zeilen (eine je Seed)."""
-    runs = check_frame("runs", runs, ("verfahren", "bilder", "seed", "einstellung", "val_acc",
-                                      "test_acc"))
-    keys = ["verfahren", "bilder"]
-    mean_val = runs.groupby([*keys, "einstellung"], sort=False)["val_acc"].mean().reset_index()
-    best = mean_val.loc[mean_val.groupby(keys, sort=False)["val_acc"].idxmax(),
-                        [*keys, "einstellung"]]
-    return runs.merge(best, on=[*keys, "einstellung"]).reset_index(drop=True)
+def _one_run(method, base, target, Z, picks, cfg, device, setting, seed):
+    """Ein Lauf von ``method`` mit Einstellung ``setting`` (C bzw. Lernrate): (val, test)."""
+    from kibuch.nn.cnn import predict_proba
+
+    idx = picks[seed]  # dieselben Bilder für alle Verfahren dieses Seeds
+    if method == "Linear-Probe":
+        model = linear_probe(Z["train"][idx], target.y_train[idx], C=setting)
+        return model.score(Z["val"], target.y_val), model.score(Z["test"], target.y_test)
+    model, val_acc = train_target(base, target.X_train[idx], target.y_train[idx], target.X_val,
+                                  target.y_val, pretrained=method == "Feintuning", lr=setting,
+                                  cfg=cfg, seed=seed, device=device)
+    pred = predict_proba(model, target.X_test).argmax(axis=1)  # (N_test,)
+    return val_acc, float(np.mean(pred == target.y_test))
 
 
-def summarize(chosen: pd.DataFrame) -> pd.DataFrame:
-    """Mittelwert und Standardabweichung der Testgenauigkeit je Verfahren und Bildzahl."""
-    chosen = check_frame("chosen", chosen, ("verfahren", "bilder", "test_acc"))
-    return (chosen.groupby(["verfahren", "bilder"], sort=False)["test_acc"]
+#: Spalten der Tabelle von :func:`run_transfer`.
+_COLUMNS = ("verfahren", "bilder", "einstellung", "seed", "val_acc", "test_acc", "gewaehlt")
+
+
+def _chosen(runs) -> pd.DataFrame:
+    runs = check_frame("runs", runs, _COLUMNS)
+    return runs[runs["gewaehlt"]]
+
+
+def summarize(runs: pd.DataFrame) -> pd.DataFrame:
+    """Mittelwert und Standardabweichung der Testgenauigkeit je Verfahren und Bildzahl
+    (nur die gewählten Einstellungen, eine Zeile je Seed)."""
+    return (_chosen(runs).groupby(["verfahren", "bilder"], sort=False)["test_acc"]
             .agg(mittel="mean", streuung="std", seeds="count").reset_index())
 
 
-#: Die Wörter, die :func:`compare` wählt.
+#: Die Wörter, die :func:`paired_verdict` wählt.
 VERDICTS = ("besser", "schlechter", "kein klarer Unterschied")
 
 
-def compare(chosen: pd.DataFrame, method: str, other: str) -> pd.DataFrame:
-    """Gepaarte Differenzen ``method − other`` der Testgenauigkeit je Bildzahl.
+def paired_verdict(differences) -> dict:
+    """Urteil über gepaarte Differenzen (eine je Seed): „besser“, „schlechter“ oder
+    „kein klarer Unterschied“.
 
-    Für jeden Seed haben beide Verfahren dieselben Bilder gesehen; verglichen wird also Seed
-    für Seed. Spalten: ``bilder``, ``differenz`` (Mittel), ``streuung`` (Standardabweichung der
-    Differenzen), ``grenze`` und ``urteil``. Die Regel: Ein Unterschied zählt nur, wenn der
-    Betrag der mittleren Differenz größer ist als ``grenze`` = t · sd / √n, die halbe Breite
-    des 95-%-Konfidenzintervalls (t-Verteilung mit n − 1 Freiheitsgraden). Sonst lautet das
-    Urteil „kein klarer Unterschied“.
+    Die Regel: Ein Unterschied zählt nur, wenn der Betrag der mittleren Differenz größer
+    ist als ``grenze`` = t · sd / √n – die halbe Breite des 95-%-Konfidenzintervalls
+    (t-Verteilung mit n − 1 Freiheitsgraden, also ein gepaarter t-Test). Rückgabe:
+    ``{"differenz", "streuung", "grenze", "seeds", "urteil"}``.
     """
     from scipy.stats import t as student_t
 
-    chosen = check_frame("chosen", chosen, ("verfahren", "bilder", "seed", "test_acc"))
+    diff = check_array("differences", differences, ndim=1, min_len=2)
+    mean, sd = float(diff.mean()), float(diff.std(ddof=1))
+    limit = float(student_t.ppf(0.975, len(diff) - 1)) * sd / math.sqrt(len(diff))
+    verdict = VERDICTS[2] if abs(mean) <= limit else VERDICTS[0 if mean > 0 else 1]
+    return {"differenz": mean, "streuung": sd, "grenze": limit, "seeds": len(diff),
+            "urteil": verdict}
+
+
+def compare(runs: pd.DataFrame, method: str, other: str) -> pd.DataFrame:
+    """:func:`paired_verdict` für ``method − other`` je Bildzahl, Seed für Seed gepaart.
+
+    Für jeden Seed haben beide Verfahren dieselben Bilder gesehen. Eine Zeile je Bildzahl mit
+    ``bilder``, ``differenz``, ``streuung``, ``grenze``, ``seeds`` und ``urteil``.
+    """
+    chosen = _chosen(runs)
     method = check_choice("method", method, METHODS)
     other = check_choice("other", other, METHODS)
+    if method == other:
+        raise ValueError(f"method und other sind beide {method!r}.")
     wide = chosen.pivot_table(index=["bilder", "seed"], columns="verfahren", values="test_acc")
     missing = [m for m in (method, other) if m not in wide.columns]
     if missing:
-        raise ValueError(f"In chosen fehlen Läufe für {missing}.")
+        raise ValueError(f"In runs fehlen Läufe für {missing}.")
     rows = []
     for n, part in wide.groupby(level="bilder"):
         diff = (part[method] - part[other]).dropna().to_numpy()  # eine Differenz je Seed
-        if len(diff) < 2:
-            raise ValueError(f"Für {n} Bilder je Klasse gibt es weniger als zwei gepaarte Seeds.")
-        sd = float(diff.std(ddof=1))
-        limit = float(student_t.ppf(0.975, len(diff) - 1)) * sd / np.sqrt(len(diff))
-        mean = float(diff.mean())
-        verdict = VERDICTS[2] if abs(mean) <= limit else VERDICTS[0 if mean > 0 else 1]
-        rows.append({"bilder": int(n), "differenz": mean, "streuung": sd, "grenze": limit,
-                     "seeds": len(diff), "urteil": verdict})
+        rows.append({"bilder": int(n), **paired_verdict(diff)})
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------ Teachable Machine
+
+def probe_task(Z_pool, y_pool, Z_test, y_test, classes, n_per_class, *, seed: int,
+               C: float = 1.0) -> dict:
+    """Eine kleine Aufgabe wie in Teachable Machine: nur die Ziffern ``classes``.
+
+    Zieht je Klasse ``n_per_class`` Bilder (Zahl oder Liste je Klasse) aus dem Pool,
+    trainiert :func:`linear_probe` und misst auf allen Testbildern dieser Ziffern.
+    Rückgabe: ``{"genauigkeit": …, "trefferquote": [eine je Klasse, in der Reihenfolge
+    von classes]}``.
+    """
+    Z_pool, Z_test = check_array("Z_pool", Z_pool, ndim=2), check_array("Z_test", Z_test, ndim=2)
+    y_pool = check_array("y_pool", y_pool, ndim=1, dtype=None)
+    y_test = check_array("y_test", y_test, ndim=1, dtype=None)
+    check_same_length(Z_pool=Z_pool, y_pool=y_pool)
+    check_same_length(Z_test=Z_test, y_test=y_test)
+    classes = _positive_ints("classes", classes, minimum=0)
+    check_int("len(classes)", len(classes), minimum=2)
+    relabel = {c: k for k, c in enumerate(classes)}  # Ziffer -> 0 … k−1
+    pool, test = np.isin(y_pool, classes), np.isin(y_test, classes)
+    y_small = np.array([relabel[v] for v in y_pool[pool]])
+    y_true = np.array([relabel[v] for v in y_test[test]])
+    idx = sample_per_class(y_small, n_per_class, seed=seed)
+    pred = linear_probe(Z_pool[pool][idx], y_small[idx], C=C).predict(Z_test[test])
+    return {"genauigkeit": float(np.mean(pred == y_true)),
+            "trefferquote": [float(np.mean(pred[y_true == k] == k)) for k in range(len(classes))]}
 
 
 __all__ = [
     "METHODS", "VERDICTS", "TransferConfig", "compare", "linear_probe", "new_target_model",
-    "resample_images", "run_transfer", "sample_per_class", "select_on_validation", "summarize",
-    "target_splits", "train_target",
+    "paired_verdict", "pilot_then_rest", "probe_features", "probe_task", "resample_images",
+    "run_transfer", "sample_per_class", "summarize", "target_splits", "train_target",
 ]
