@@ -27,6 +27,7 @@ OFFLINE_VARS = ("KIBUCH_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 SLOW = (
     "tests/viz/test_results_kernel.py",  # startet einen Kernel: 1,8–3 s
     "tests/chapters/test_ch03_3_cnn.py",  # trainiert kleine CNNs: 14–38 s
+    "tests/nn/test_bert_cache.py",  # feintunt kleine Encoder: zusammen etwa 75 s
     "tests/nn/test_cnn.py::test_training_on_mini_data_lowers_loss",  # 6,8–13,3 s
     "tests/nn/test_bert.py::test_fine_tune_small_run",  # 3,1–15,4 s
     "tests/nn/test_bert.py::test_embeddings_match_sentence_transformers",  # 2,8 s
@@ -42,14 +43,6 @@ SLOW = (
     "tests/nn/test_attention.py::test_kv_cache_incremental_equals_full",  # 1,2 s
     "tests/nn/test_cnn.py::test_matplotlib_figures_for_cnn_chapter",  # 1,3 s
     "tests/chapters/test_workflow.py::test_save_and_predict_in_subprocess",  # 6,2–13,1 s
-    # Fixture base (Vortraining eines LeNet, 2,7–11,8 s) und alles, was sie nutzt:
-    "tests/chapters/test_transfer.py::test_transfer_model_copies_and_freezes",
-    "tests/chapters/test_transfer.py::test_transfer_model_errors",
-    "tests/chapters/test_transfer.py::test_train_few_shot_changes_only_unfrozen_layers",
-    "tests/chapters/test_transfer.py::test_make_model_methods",
-    "tests/chapters/test_transfer.py::test_run_trials_and_summarize",  # 1,2–6,2 s
-    "tests/chapters/test_transfer.py::test_run_trials_errors",
-    "tests/chapters/test_transfer.py::test_pretrain_learns_old_classes",  # 1,0–3,9 s
     "tests/chapters/test_risks.py::test_feedback_learning_is_poisoned_and_filter_helps",  # 2,2 s
     "tests/training/test_train.py::test_fit_learns_and_history_is_consistent",  # 2,1–3,7 s
     "tests/training/test_train.py::test_progress_in_kernel_without_widgets_prints_one_line",

@@ -39,6 +39,7 @@ import numpy as np
 from kibuch.core.cache import cache_dir
 from kibuch.core.checks import (
     KibuchError,
+    check_array,
     check_bool,
     check_choice,
     check_float,
@@ -548,6 +549,20 @@ class ImageSplits:
     y_val: np.ndarray  # (n_val,)
     X_test: np.ndarray  # (n_test, H, W)
     y_test: np.ndarray  # (n_test,)
+
+    def __post_init__(self) -> None:
+        check_str("name", self.name)
+        for part in ("train", "val", "test"):
+            X = check_array(f"X_{part}", getattr(self, f"X_{part}"), ndim=3, dtype=np.float32)
+            y = check_array(f"y_{part}", getattr(self, f"y_{part}"), ndim=1, dtype=None)
+            if len(X) != len(y):
+                raise ValueError(f"X_{part} und y_{part} sind verschieden lang "
+                                 f"({len(X)} und {len(y)}).")
+            if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+                raise ValueError(f"y_{part} muss Klassennummern 0 … K−1 (ganze Zahlen) enthalten.")
+            if X.shape[1:] != self.X_train.shape[1:]:
+                raise ValueError(f"X_{part} hat Bilder der Größe {X.shape[1:]}, X_train "
+                                 f"{self.X_train.shape[1:]}.")
 
     @property
     def image_size(self) -> int:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from kibuch.core.checks import check_float, check_instance, check_int
+from kibuch.core.checks import check_bool, check_float, check_instance, check_int
 
 
 @dataclass
@@ -49,6 +49,8 @@ class ConvNetConfig:
 
 def conv_block(c_in: int, c_out: int, pool: bool) -> nn.Sequential:
     """3×3-Faltung → BatchNorm → ReLU (→ 2×2-Max-Pooling): halbiert H und W, wenn ``pool``."""
+    c_in, c_out = check_int("c_in", c_in, minimum=1), check_int("c_out", c_out, minimum=1)
+    pool = check_bool("pool", pool)
     layers = [
         nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),  # (B, c_out, H, W); BatchNorm hat Bias
         nn.BatchNorm2d(c_out),  # je Kanal auf Mittelwert 0, Streuung 1 normiert

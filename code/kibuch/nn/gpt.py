@@ -267,7 +267,7 @@ def train_gpt(text: str, config: GPTConfig | None = None,
     # Der Fortschrittsbalken ändert das Ergebnis nicht und gehört nicht in den Schlüssel.
     key_config = dataclasses.replace(train_config, progress=False)
     art = load_or_train("gpt", (config, key_config, val_fraction, text), train,
-                        use_cache=use_cache)
+                        use_cache=use_cache, code=__name__)
     model = GPT(config)
     model.load_state_dict(art.tensors)
     info = {**art.info, "from_cache": art.from_cache, "path": art.path}
