@@ -16,6 +16,7 @@ from kibuch.chapters.ch03_3_transfer import (
     VERDICTS,
     TransferConfig,
     compare,
+    comparison_text,
     linear_probe,
     new_target_model,
     paired_verdict,
@@ -28,6 +29,7 @@ from kibuch.chapters.ch03_3_transfer import (
     summarize,
     target_splits,
     train_target,
+    verdict_text,
 )
 from kibuch.data.images import ImageSplits
 from kibuch.nn.cnn import extract_embeddings
@@ -243,6 +245,12 @@ def test_train_target_runs_the_budget_and_keeps_the_base():
     with pytest.raises(TypeError, match="cfg"):
         train_target(base, target.X_train, target.y_train, target.X_val, target.y_val,
                      pretrained=True, lr=1e-3, cfg={"min_steps": 2})
+    with pytest.raises(ValueError, match="Längen"):
+        train_target(base, target.X_train, target.y_train[:-1], target.X_val, target.y_val,
+                     pretrained=True, lr=1e-3, cfg=cfg)
+    with pytest.raises(ValueError, match="y_val"):
+        train_target(base, target.X_train, target.y_train, target.X_val, target.y_val + 0.5,
+                     pretrained=True, lr=1e-3, cfg=cfg)
 
 
 def test_config_budget_and_errors():
@@ -275,6 +283,10 @@ def test_pilot_then_rest_chooses_on_validation_only():
     assert calls == [("a", 7), ("b", 7), ("c", 7), ("b", 8), ("b", 9)]
     with pytest.raises(TypeError, match="run"):
         pilot_then_rest(("a",), (0,), "run")
+    for seeds, error in [(["a", "b"], TypeError), ((-1, -1), ValueError), ((0, 0), ValueError),
+                         ((), ValueError), ("01", TypeError)]:
+        with pytest.raises(error, match="seeds"):
+            pilot_then_rest(("a",), seeds, run)
 
 
 def test_run_transfer_pairs_the_same_images_for_all_methods(monkeypatch):
@@ -310,6 +322,27 @@ def test_run_transfer_pairs_the_same_images_for_all_methods(monkeypatch):
     assert table["seeds"].eq(2).all() and set(table["bilder"]) == {1, 2}
 
 
+def test_run_transfer_is_cached(tmp_cache, monkeypatch):
+    calls = []
+    real_train = tl.train_target
+
+    def spy_train(*args, **kwargs):
+        calls.append(1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(tl, "train_target", spy_train)
+    base, target = _tiny_base(), target_splits(_tiny_splits(), 16, pad=2)
+    cfg = TransferConfig(shots=(1,), seeds=(0, 1), probe_C=(1.0,), lrs=(1e-3,), min_steps=2,
+                         epochs=1.0, eval_points=1, augment=None)
+    first = run_transfer(base, target, cfg)
+    n_calls = len(calls)
+    second = run_transfer(base, target, cfg)
+    assert n_calls == 4 and len(calls) == n_calls  # zweiter Aufruf: nur aus dem Cache
+    pd.testing.assert_frame_equal(first, second)
+    other = run_transfer(base, target, TransferConfig(**{**cfg.__dict__, "seeds": (0, 2)}))
+    assert len(calls) > n_calls and not other.equals(first)  # andere Konfiguration: neu
+
+
 def test_run_transfer_errors():
     with pytest.raises(TypeError, match="base"):
         run_transfer("netz", _tiny_splits())
@@ -317,6 +350,8 @@ def test_run_transfer_errors():
         run_transfer(_tiny_base(), (np.zeros((1, 8, 8)),))
     with pytest.raises(TypeError, match="cfg"):
         run_transfer(_tiny_base(), _tiny_splits(), {"shots": (1,)})
+    with pytest.raises(TypeError, match="use_cache"):
+        run_transfer(_tiny_base(), _tiny_splits(), use_cache="ja")
 
 
 def _runs(diffs: dict) -> pd.DataFrame:
@@ -344,6 +379,30 @@ def test_compare_uses_paired_chosen_runs():
         compare(runs, "Feintuning", "Linear-Probe")
     with pytest.raises(ValueError, match="Meinten"):
         compare(runs, "Feintunig", "von Grund auf")
+
+
+def test_verdict_text_lists_shots_per_verdict():
+    table = pd.DataFrame({"bilder": [10, 1, 5, 50],
+                          "urteil": ["besser", "besser", "kein klarer Unterschied", "besser"]})
+    phrases = {"besser": "ist A besser", "kein klarer Unterschied": "ist nichts klar"}
+    assert verdict_text(table, phrases) == ("Bei 1, 10 und 50 Bildern je Klasse ist A besser; "
+                                            "bei 5 Bildern je Klasse ist nichts klar.")
+    one = pd.DataFrame({"bilder": [1], "urteil": ["schlechter"]})
+    assert verdict_text(one, {"schlechter": "sinkt sie"}) == "Bei 1 Bild je Klasse sinkt sie."
+    with pytest.raises(TypeError, match="schlechter"):
+        verdict_text(one, {"besser": "steigt sie"})  # fehlende Satzhälfte
+    with pytest.raises(ValueError, match="Unbekannte"):
+        verdict_text(pd.DataFrame({"bilder": [1], "urteil": ["gut"]}), phrases)
+
+
+def test_comparison_text_follows_compare():
+    runs = _runs({1: [0.1, 0.12, 0.11], 5: [0.05, -0.04, 0.01]})
+    assert comparison_text(runs, "Feintuning", "von Grund auf") == (
+        "Bei 1 Bild je Klasse ist das Feintuning besser als das Training von Grund auf; bei 5 "
+        "Bildern je Klasse ist zwischen dem Feintuning und dem Training von Grund auf kein "
+        "klarer Unterschied zu erkennen.")
+    with pytest.raises(ValueError, match="Meinten"):
+        comparison_text(runs, "Feintunin", "von Grund auf")
 
 
 def test_paired_verdict_agrees_with_paired_t_test():
@@ -384,3 +443,5 @@ def test_probe_task_reports_recall_per_class_in_given_order():
         probe_task(Z, y, Z, y, (3, 3), 5, seed=0)
     with pytest.raises(ValueError, match="Längen"):
         probe_task(Z, y[:-1], Z, y, (0, 1), 5, seed=0)
+    with pytest.raises(ValueError, match="y_test"):
+        probe_task(Z, y, Z, y * 0.5, (0, 1), 5, seed=0)

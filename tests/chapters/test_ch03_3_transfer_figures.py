@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kibuch.viz.transfer_figures import teachable_figure, transfer_curve_figure
+from kibuch.viz.transfer_figures import (
+    curve_table,
+    teachable_figure,
+    transfer_curve_figure,
+    verdict_table,
+)
 
 
 def _summary():
@@ -48,3 +53,24 @@ def test_teachable_figure_three_panels():
     np.testing.assert_allclose(fig.data[3].error_y.array, [0.0, 0.0])
     with pytest.raises(ValueError, match="kleine_klasse"):
         teachable_figure(q1, q2, q3.drop(columns="kleine_klasse"))
+
+
+def test_curve_table_formats_mean_and_sd_in_order():
+    table = curve_table(_summary())
+    assert list(table.columns) == ["Linear-Probe", "Feintuning", "von Grund auf"]
+    assert list(table.index) == [1, 5, 10, 50]
+    assert table.loc[1, "Feintuning"] == "60,0\u202f% ± 4,0"
+    with pytest.raises(ValueError, match="mittel"):
+        curve_table(_summary().drop(columns="mittel"))
+
+
+def test_verdict_table_signs_and_words():
+    cmp = pd.DataFrame({"bilder": [1, 5], "differenz": [0.123, -0.02], "streuung": [0.01, 0.05],
+                        "urteil": ["besser", "kein klarer Unterschied"]})
+    table = verdict_table({"A − B": cmp})
+    assert table.loc[1, "A − B"] == "+12,3 ± 1,0 → besser"
+    assert table.loc[5, "A − B"].startswith("−2,0 ± 5,0")
+    with pytest.raises(ValueError, match="leer"):
+        verdict_table({})
+    with pytest.raises(ValueError, match="urteil"):
+        verdict_table({"A − B": cmp.drop(columns="urteil")})

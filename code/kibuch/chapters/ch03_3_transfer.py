@@ -39,6 +39,7 @@ from kibuch.core.checks import (
     check_instance,
     check_int,
     check_same_length,
+    check_str,
 )
 from kibuch.data.images import ImageSplits
 from kibuch.training.augment import AugmentConfig
@@ -50,14 +51,14 @@ METHODS = ("Linear-Probe", "Feintuning", "von Grund auf")
 @dataclass
 class TransferConfig:
     shots: tuple[int, ...] = (1, 5, 10, 50)  # beschriftete Zielbilder je Klasse
-    seeds: tuple[int, ...] = (0, 1, 2)  # gepaarte Seeds (je Seed dieselben Bilder für alle);
-    #                                    der erste wählt die Einstellungen (Pilot)
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # gepaarte Seeds: je Seed dieselben Bilder für
+    #                                          alle; der erste wählt die Einstellungen (Pilot)
     probe_C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)  # Kandidaten für C der Linear-Probe
     lrs: tuple[float, ...] = (1e-3, 3e-3)  # Kandidaten für die Lernrate (Feintuning, Grund auf)
-    min_steps: int = 40  # Budget je Lauf: mindestens so viele Gradientenschritte …
+    min_steps: int = 60  # Budget je Lauf: mindestens so viele Gradientenschritte …
     epochs: float = 3.0  # … oder so viele Durchläufe durch die Bilder, wenn das mehr ist
     eval_points: int = 2  # Messpunkte auf der Validierung je Lauf (gleichmäßig verteilt)
-    batch_size: int = 16  # Bilder je Schritt (höchstens so viele, wie es gibt)
+    batch_size: int = 8  # Bilder je Schritt (kleine Batches: mehr Schritte je Rechenzeit)
     weight_decay: float = 5e-4  # AdamW, wie beim Vortraining
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)  # None: ohne
 
@@ -153,9 +154,7 @@ def sample_per_class(y, n_per_class, *, seed: int) -> np.ndarray:
     Klasse (ungleich große Klassen). Gleicher Seed, gleiche Auswahl – so bekommen alle
     Verfahren eines Seeds dieselben Bilder. Gibt es zu wenige Bilder, folgt ein Fehler.
     """
-    y = check_array("y", y, ndim=1, dtype=None)
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
-        raise ValueError("y muss Klassennummern 0 … K−1 (ganze Zahlen ≥ 0) enthalten.")
+    y = _labels("y", y)
     seed = check_int("seed", seed, minimum=0)
     n_classes = int(y.max()) + 1
     if isinstance(n_per_class, (tuple, list)):
@@ -208,8 +207,7 @@ def linear_probe(Z, y, *, C: float = 1.0):
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    Z = check_array("Z", Z, ndim=2)
-    y = check_array("y", y, ndim=1, dtype=None)
+    Z, y = check_array("Z", Z, ndim=2), _labels("y", y)
     check_same_length(Z=Z, y=y)
     C = check_float("C", C, minimum=0.0, open_min=True)
     with warnings.catch_warnings(), threadpool_limits(1):  # ein Kern: bei kleinen Daten schneller
@@ -227,7 +225,7 @@ def new_target_model(base, n_classes: int = 10, *, pretrained: bool, seed: int):
     from kibuch.nn.convnet import ConvNet
 
     check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
-    n_classes = check_int("n_classes", n_classes, minimum=2)
+    n_classes = check_int("n_classes", n_classes, minimum=2, maximum=1000)
     pretrained = check_bool("pretrained", pretrained)
     set_seed(check_int("seed", seed, minimum=0))  # gleicher Seed, gleicher neuer Kopf
     model = ConvNet(replace(base.config, n_classes=n_classes))
@@ -250,6 +248,9 @@ def train_target(base, X, y, X_val, y_val, *, pretrained: bool, lr: float,
 
     cfg = _check_cfg(cfg)
     X, X_val = check_array("X", X, ndim=3), check_array("X_val", X_val, ndim=3)
+    y, y_val = _labels("y", y), _labels("y_val", y_val)
+    check_same_length(X=X, y=y)
+    check_same_length(X_val=X_val, y_val=y_val)
     lr = check_float("lr", lr, minimum=0.0, open_min=True)
     model = new_target_model(base, int(np.max(y)) + 1, pretrained=pretrained, seed=seed)
     steps, batch = cfg.steps(len(X)), min(cfg.batch_size, len(X))
@@ -262,6 +263,14 @@ def train_target(base, X, y, X_val, y_val, *, pretrained: bool, lr: float,
         schedule="cosine", eval_every=math.ceil(steps / cfg.eval_points), keep_best=True,
         seed=seed, progress=False), device=device)
     return model.eval(), history.val_acc[history.best_epoch]
+
+
+def _labels(name: str, y) -> np.ndarray:
+    """Klassennummern 0 … K−1 als eindimensionales Array ganzer Zahlen."""
+    y = check_array(name, y, ndim=1, dtype=None)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+        raise ValueError(f"{name} muss Klassennummern 0 … K−1 (ganze Zahlen ≥ 0) enthalten.")
+    return y
 
 
 def _check_cfg(cfg) -> TransferConfig:
@@ -280,9 +289,8 @@ def pilot_then_rest(settings, seeds, run):
     Rolle. Rückgabe: Zeilen ``(setting, seed, val_acc, test_acc, gewählt)``.
     """
     check_instance("settings", settings, (tuple, list), "ein Tupel von Einstellungen")
-    check_instance("seeds", seeds, (tuple, list), "ein Tupel von Seeds")
     check_int("len(settings)", len(settings), minimum=1)
-    check_int("len(seeds)", len(seeds), minimum=1)
+    seeds = _positive_ints("seeds", seeds, minimum=0)
     check_callable("run", run)
     pilot = {s: run(s, seeds[0]) for s in settings}  # je (val_acc, test_acc)
     best = max(settings, key=lambda s: pilot[s][0])  # nur nach Validierung
@@ -298,7 +306,8 @@ def run_transfer(base, target: ImageSplits, cfg: TransferConfig | None = None, *
     ``val_acc``, ``test_acc`` und ``gewaehlt``. Je Seed zieht :func:`sample_per_class` *einmal*
     die Bilder; alle drei Verfahren lernen mit genau diesen. Die Einstellung wählt
     :func:`pilot_then_rest` auf der Validierung. Das Ergebnis liegt im Artefakt-Cache
-    (Schlüssel: Gewichte von ``base``, Daten, Konfiguration, Code).
+    (Schlüssel: Gewichte von ``base``, Daten, Konfiguration und der Code dieses Moduls samt
+    allem, was es aus kibuch importiert).
     """
     import torch
 
@@ -308,6 +317,7 @@ def run_transfer(base, target: ImageSplits, cfg: TransferConfig | None = None, *
     check_instance("base", base, ConvNet, "ein ConvNet (train_cnn)")
     target = check_instance("target", target, ImageSplits, "ein ImageSplits (target_splits)")
     cfg = _check_cfg(cfg)
+    use_cache = check_bool("use_cache", use_cache)
 
     def train():
         Z = probe_features(base, target)  # einmal für alle Läufe der Linear-Probe
@@ -322,7 +332,8 @@ def run_transfer(base, target: ImageSplits, cfg: TransferConfig | None = None, *
 
     data = (target.name, target.X_train, target.y_train, target.X_val, target.y_val,
             target.X_test, target.y_test)
-    art = load_or_train("transfer", (cfg, base.state_dict(), data), train, use_cache=use_cache)
+    art = load_or_train("transfer", (cfg, base.state_dict(), data), train, use_cache=use_cache,
+                        code=__name__)  # Schlüssel: nur der Code, den dieses Modul nutzt
     table = pd.DataFrame(art.tensors["rows"].numpy(), columns=list(_COLUMNS))
     table["verfahren"] = [METHODS[int(i)] for i in table["verfahren"]]
     table[["bilder", "seed"]] = table[["bilder", "seed"]].astype(int)
@@ -406,6 +417,53 @@ def compare(runs: pd.DataFrame, method: str, other: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Wie die Verfahren im Fließtext heißen (mit Artikel, Nominativ und Dativ).
+NOUNS = {"Linear-Probe": "die Linear-Probe", "Feintuning": "das Feintuning",
+         "von Grund auf": "das Training von Grund auf"}
+NOUNS_DATIVE = {"Linear-Probe": "der Linear-Probe", "Feintuning": "dem Feintuning",
+                "von Grund auf": "dem Training von Grund auf"}
+
+
+def _numbers_de(values) -> str:
+    """[1, 5, 10] → „1, 5 und 10“."""
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " und " + words[-1]
+
+
+def verdict_text(table: pd.DataFrame, phrases: dict) -> str:
+    """Ein Satz aus einer Urteilstabelle (Spalten ``bilder``, ``urteil``), etwa
+    „Bei 1, 5 und 10 Bildern je Klasse ist … besser …; bei 50 Bildern je Klasse ist kein
+    klarer Unterschied zu erkennen.“
+
+    ``phrases`` ordnet jedem vorkommenden Urteil aus :data:`VERDICTS` die Satzhälfte zu,
+    die mit dem Verb beginnt. So steht im Text nur, was die Zahlen hergeben.
+    """
+    table = check_frame("table", table, ("bilder", "urteil"))
+    check_instance("phrases", phrases, dict, "ein dict Urteil → Satzhälfte")
+    parts = []
+    for verdict in VERDICTS:
+        shots = sorted(int(n) for n in table.loc[table["urteil"] == verdict, "bilder"])
+        if shots:
+            phrase = check_str(f"phrases[{verdict!r}]", phrases.get(verdict))
+            unit = "Bild" if shots == [1] else "Bildern"
+            parts.append(f"bei {_numbers_de(shots)} {unit} je Klasse {phrase}")
+    unknown = set(table["urteil"]) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"Unbekannte Urteile in table: {sorted(unknown)}.")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def comparison_text(runs: pd.DataFrame, method: str, other: str) -> str:
+    """:func:`verdict_text` für :func:`compare` (``method`` gegen ``other``)."""
+    table = compare(runs, method, other)  # prüft auch method und other
+    a, b = NOUNS[method], NOUNS[other]
+    return verdict_text(table, {
+        "besser": f"ist {a} besser als {b}", "schlechter": f"ist {a} schlechter als {b}",
+        "kein klarer Unterschied": f"ist zwischen {NOUNS_DATIVE[method]} und "
+                                   f"{NOUNS_DATIVE[other]} kein klarer Unterschied zu erkennen"})
+
+
 # ------------------------------------------------------------ Teachable Machine
 
 def probe_task(Z_pool, y_pool, Z_test, y_test, classes, n_per_class, *, seed: int,
@@ -418,8 +476,7 @@ def probe_task(Z_pool, y_pool, Z_test, y_test, classes, n_per_class, *, seed: in
     von classes]}``.
     """
     Z_pool, Z_test = check_array("Z_pool", Z_pool, ndim=2), check_array("Z_test", Z_test, ndim=2)
-    y_pool = check_array("y_pool", y_pool, ndim=1, dtype=None)
-    y_test = check_array("y_test", y_test, ndim=1, dtype=None)
+    y_pool, y_test = _labels("y_pool", y_pool), _labels("y_test", y_test)
     check_same_length(Z_pool=Z_pool, y_pool=y_pool)
     check_same_length(Z_test=Z_test, y_test=y_test)
     classes = _positive_ints("classes", classes, minimum=0)
@@ -435,7 +492,9 @@ def probe_task(Z_pool, y_pool, Z_test, y_test, classes, n_per_class, *, seed: in
 
 
 __all__ = [
-    "METHODS", "VERDICTS", "TransferConfig", "compare", "linear_probe", "new_target_model",
+    "METHODS", "NOUNS", "NOUNS_DATIVE", "VERDICTS", "TransferConfig", "compare", "comparison_text",
+    "linear_probe", "new_target_model",
     "paired_verdict", "pilot_then_rest", "probe_features", "probe_task", "resample_images",
     "run_transfer", "sample_per_class", "summarize", "target_splits", "train_target",
+    "verdict_text",
 ]
