@@ -870,6 +870,12 @@ def _extra_table(d, np) -> dict:
         "kibuch.chapters.ch03_3_transfer.summarize": lambda: {"runs": transfer_table()},
         "kibuch.chapters.ch03_3_transfer.compare": lambda: {
             "runs": transfer_table(), "method": "Feintuning", "other": "von Grund auf"},
+        "kibuch.chapters.ch03_3_transfer.comparison_text": lambda: {
+            "runs": transfer_table(), "method": "Feintuning", "other": "von Grund auf"},
+        "kibuch.chapters.ch03_3_transfer.verdict_text": lambda: {
+            "table": __import__("pandas").DataFrame({"bilder": [1, 5], "urteil": [
+                "besser", "kein klarer Unterschied"]}),
+            "phrases": {"besser": "ist A besser", "kein klarer Unterschied": "ist nichts"}},
         "kibuch.chapters.ch03_3_transfer.probe_features": lambda: {"base": d.cnn,
                                                                    "target": d.image_splits},
         "kibuch.chapters.ch03_3_transfer.paired_verdict": lambda: {
@@ -1061,6 +1067,11 @@ def _figure_table(d, np) -> dict:
         "kibuch.viz.transfer_figures.transfer_curve_figure": lambda: {"summary": shots(),
                                                                       "zero_shot": 0.3},
         "kibuch.viz.transfer_figures.teachable_figure": teachable,
+        "kibuch.viz.transfer_figures.curve_table": lambda: {"summary": shots()},
+        "kibuch.viz.transfer_figures.verdict_table": lambda: {"comparisons": {
+            "A gegen B": pd.DataFrame({"bilder": [1, 5], "differenz": [0.1, 0.0],
+                                       "streuung": [0.02, 0.05], "urteil": [
+                                           "besser", "kein klarer Unterschied"]})}},
     }
 
 
@@ -1189,6 +1200,7 @@ CHOICE_BY_FUNCTION = {
     "kibuch.data.facts.value": {"gegenstand", "groesse"},
     "kibuch.chapters.ch03_2_playground.finals": {"metric"},
     "kibuch.chapters.ch03_3_transfer.compare": {"other"},
+    "kibuch.chapters.ch03_3_transfer.comparison_text": {"other"},
 }
 #: Argumente, deren Wert frei ist (keine „unbekannte Option“), obwohl der Name es nahelegt.
 FREE_TEXT = {("kibuch.core.checks.check_str", "value"), ("kibuch.core.checks.check_path", "value"),
