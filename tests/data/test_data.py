@@ -30,6 +30,7 @@ ALL_NAMES = [
     "mnist_5k",
     "movielens",
     "reviews_de",
+    "reviews_ood_de",
     "spam",
     "titanic",
 ]

@@ -1,9 +1,12 @@
-"""Prüft das eigene Bewertungskorpus ``reviews_de.csv``.
+"""Prüft die eigenen Bewertungskorpora ``reviews_de.csv`` und ``reviews_ood_de.csv``.
 
-Die Tests lesen die CSV direkt mit pandas, unabhängig von ``kibuch.data``:
+Die Tests lesen die CSVs direkt mit pandas, unabhängig von ``kibuch.data``:
 Schema, Umfang, Label-Balance, feste und stratifizierte Splits, leere und
 doppelte Texte, Beinahe-Duplikate (Jaccard auf Zeichen-3-Grammen) und die
-hinterlegte SHA-256-Prüfsumme.
+hinterlegte SHA-256-Prüfsumme. Für die OOD-Testmenge zusätzlich: neue Domänen,
+längerer Stil, Datenblatt passt zur CSV. Die Loader von ``kibuch.data`` werden
+am Ende gegen die CSVs geprüft; Überschneidungen zwischen Trainings- und
+Evaluationsdaten prüft ``test_hygiene.py``.
 """
 
 from __future__ import annotations
@@ -162,3 +165,124 @@ def test_kibuch_loader_matches_csv_per_split(reviews):
         pd.testing.assert_frame_equal(loaded.astype(str), expected.astype(str))
     with pytest.raises(ValueError, match="split"):
         load_reviews_de("dev")
+
+
+# ------------------------------------------------------------------ reviews_ood_de
+
+OOD_CSV = RESOURCES / "reviews_ood_de.csv"
+OOD_SHA = RESOURCES / "reviews_ood_de.sha256"
+OOD_MD = RESOURCES / "reviews_ood_de.md"
+OOD_COLUMNS = ["text", "label", "domain"]
+OOD_PER_LABEL = 50
+
+
+@pytest.fixture(scope="module")
+def ood() -> pd.DataFrame:
+    with resources.as_file(OOD_CSV) as path:
+        return pd.read_csv(path, encoding="utf-8", dtype=str, keep_default_na=False)
+
+
+def test_ood_schema_and_balance(ood):
+    assert list(ood.columns) == OOD_COLUMNS  # keine Spalte split: alles ist Testmenge
+    for col in OOD_COLUMNS:
+        assert (ood[col].str.len() > 0).all(), f"leere Werte in Spalte {col}"
+    assert ood["domain"].str.fullmatch(r"[a-z_]+").all()
+    assert ood["label"].value_counts().to_dict() == dict.fromkeys(LABELS, OOD_PER_LABEL)
+    # jede Domäne ist in sich ausgewogen: gleich viele Texte je Label
+    table = pd.crosstab(ood["domain"], ood["label"])
+    assert (table.to_numpy() == table.to_numpy()[0, 0]).all(), table
+
+
+def test_ood_csv_is_properly_quoted():
+    with resources.as_file(OOD_CSV) as path, open(path, encoding="utf-8", newline="") as fh:
+        lengths = {len(row) for row in csv.reader(fh)}
+    assert lengths == {3}
+
+
+def test_ood_checksum_matches():
+    expected = OOD_SHA.read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", expected)
+    actual = hashlib.sha256(OOD_CSV.read_bytes()).hexdigest()
+    assert actual == expected, "reviews_ood_de.csv wurde nach dem Festschreiben verändert"
+
+
+def test_ood_domains_are_new(reviews, ood):
+    shared = set(ood["domain"]) & set(reviews["domain"])
+    assert not shared, f"OOD-Domänen auch in reviews_de: {sorted(shared)}"
+    assert ood["domain"].nunique() >= 8
+
+
+def test_ood_style_is_longer(reviews, ood):
+    words = ood["text"].str.split().str.len()
+    sentences = ood["text"].map(lambda t: len(re.findall(r"[.!?]+(?=\s|$)|:-\)|;-\)", t)))
+    assert (words >= 15).all() and (words <= 80).all()
+    assert sentences.between(1, 6).all(), ood.loc[~sentences.between(1, 6), "text"].tolist()
+    # deutlich länger als reviews_de (dort knapp 14 Wörter im Mittel)
+    assert words.mean() >= 2 * reviews["text"].str.split().str.len().mean()
+    # Stilmerkmale kommen wirklich vor
+    assert ood["text"].str.contains(r"[:;]-\)").sum() >= 5  # Emoticons
+    assert (ood["text"].str[0].str.islower()).sum() >= 10  # Kleinschreibung
+    assert ood["text"].str.contains(r"\bnicht (?:schlecht|übel)|gar nicht", case=False).any()
+
+
+def test_ood_texts_unique_and_no_near_duplicates(ood):
+    texts = ood["text"]
+    assert (texts.str.strip() == texts).all(), "Leerraum am Rand eines Texts"
+    assert not texts.map(normalize).duplicated().any()
+    jac, i, j = max_pairwise_jaccard(texts.tolist())
+    assert jac < JACCARD_LIMIT, f"Beinahe-Duplikat ({jac:.2f}): {texts[i]!r} / {texts[j]!r}"
+
+
+def test_ood_datasheet_matches_csv(ood):
+    sheet = OOD_MD.read_text(encoding="utf-8")
+    words = ood["text"].str.split().str.len()
+    assert f"{len(ood)} Bewertungen, je {OOD_PER_LABEL} `positiv`" in sheet
+    assert f"{int(words.min())} bis {int(words.max())} Wörter" in sheet
+    for domain in ood["domain"].unique():
+        assert f"`{domain}`" in sheet, domain
+    assert "CC BY-SA 4.0" in sheet and "Sprachmodell" in sheet and "nie zum Training" in sheet
+
+
+def test_kibuch_loader_matches_ood_csv(ood):
+    from kibuch import data
+    from kibuch.data.text import load_reviews_ood_de
+
+    pd.testing.assert_frame_equal(data.load("reviews_ood_de").astype(str), ood.astype(str))
+    pd.testing.assert_frame_equal(load_reviews_ood_de("test").astype(str), ood.astype(str))
+    for bad in ("train", "validation"):
+        with pytest.raises(ValueError, match="Option 'split'.*Erlaubt: None, 'test'"):
+            data.load("reviews_ood_de", split=bad)
+    with pytest.raises(TypeError, match="split"):
+        data.load("reviews_ood_de", split=1)
+    with pytest.raises(ValueError, match="Unbekannte Option.*Erlaubt: split"):
+        data.load("reviews_ood_de", label="positiv")
+    sheet = data.info("reviews_ood_de")
+    assert f"{len(ood)} Rezensionen" in sheet.size and "nur Testmenge" in sheet.size
+    assert [c.name for c in sheet.columns] == OOD_COLUMNS
+
+
+def test_read_reviews_ood_checks_schema_and_checksum(tmp_path):
+    from kibuch.data import ChecksumError
+    from kibuch.data.checksums import sha256_file
+    from kibuch.data.text import read_reviews_ood
+
+    def write(body: str):
+        path = tmp_path / "ood.csv"
+        path.write_text(body, encoding="utf-8")
+        sha = tmp_path / "ood.sha256"
+        sha.write_text(sha256_file(path) + "\n", encoding="utf-8")
+        return path, sha
+
+    path, sha = write('text,label,domain\n"Gut, sehr gut.",positiv,camping\n')
+    assert read_reviews_ood(path, sha).loc[0, "text"] == "Gut, sehr gut."
+    path.write_text("text,label,domain\nSchlecht.,positiv,camping\n", encoding="utf-8")
+    with pytest.raises(ChecksumError, match="reviews_ood_de.csv"):
+        read_reviews_ood(path, sha)
+    path, sha = write("text,label,domain,split\nGut.,positiv,camping,test\n")
+    with pytest.raises(ValueError, match="Spalten"):
+        read_reviews_ood(path, sha)
+    path, sha = write("text,label,domain\nGut.,super,camping\n")
+    with pytest.raises(ValueError, match="ungültige Werte in 'label'"):
+        read_reviews_ood(path, sha)
+    with pytest.raises(TypeError, match="csv_path"):
+        read_reviews_ood(3, sha)

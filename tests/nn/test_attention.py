@@ -78,6 +78,40 @@ def test_multihead_module_matches_sdpa(causal):
         assert changed > 1e-3
 
 
+@pytest.mark.parametrize("causal", [False, True])
+def test_multihead_matches_torch_multihead_attention(causal):
+    """Gleiche Gewichte wie nn.MultiheadAttention (in_proj = qkv, out_proj = proj = W_O)."""
+    torch.manual_seed(3)
+    n_embd, n_head, t = 24, 4, 7
+    ours = MultiHeadSelfAttention(BlockConfig(n_embd=n_embd, n_head=n_head, causal=causal))
+    ref = torch.nn.MultiheadAttention(n_embd, n_head, batch_first=True)
+    with torch.no_grad():
+        ref.in_proj_weight.copy_(ours.qkv.weight)
+        ref.in_proj_bias.copy_(ours.qkv.bias)
+        ref.out_proj.weight.copy_(ours.proj.weight)
+        ref.out_proj.bias.copy_(ours.proj.bias)
+    x = torch.randn(3, t, n_embd)
+    blocked = ~causal_mask(t) if causal else None  # nn.MultiheadAttention: True = verboten
+    expected, weights = ref(x, x, x, attn_mask=blocked, need_weights=True,
+                            average_attn_weights=False)
+    out, _ = ours(x)
+    torch.testing.assert_close(out, expected, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(ours.last_weights, weights, atol=1e-6, rtol=1e-4)
+    # ohne W_O (proj = Identität) kämen die nebeneinandergelegten Kopfausgaben heraus
+    with torch.no_grad():
+        ours.proj.weight.copy_(torch.eye(n_embd))
+        ours.proj.bias.zero_()
+    assert not torch.allclose(ours(x)[0], expected, atol=1e-3)
+
+
+def test_scaling_uses_key_width_per_head():
+    """Geteilt wird durch √d_k, die Breite eines Kopfs – nicht durch die Modellbreite."""
+    gen = torch.Generator().manual_seed(4)
+    q, k, v = (torch.randn(1, 2, 5, 3, generator=gen) for _ in range(3))  # d_k = 3
+    _, weights = attention(q, k, v)
+    torch.testing.assert_close(weights, torch.softmax(q @ k.transpose(-2, -1) / 3**0.5, -1))
+
+
 def test_kv_cache_incremental_equals_full():
     torch.manual_seed(1)
     block = TransformerBlock(BlockConfig(n_embd=24, n_head=3, causal=True)).eval()
@@ -178,3 +212,23 @@ def test_cache_errors():
         mha(x, cache=(k, v[:, :, :2]))
     with pytest.raises(ValueError):
         mha(x[:1], cache=(k, v))
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_fused_attention_matches_own_implementation(causal):
+    """Der schnelle Kern (fused=True) rechnet dasselbe wie attention(), auch mit KV-Cache."""
+    torch.manual_seed(0)
+    own = TransformerBlock(BlockConfig(n_embd=32, n_head=4, causal=causal)).eval()
+    fast = TransformerBlock(BlockConfig(n_embd=32, n_head=4, causal=causal, fused=True)).eval()
+    fast.load_state_dict(own.state_dict())
+    x = torch.randn(2, 7, 32)
+    out_own, cache_own = own(x)
+    out_fast, cache_fast = fast(x)
+    torch.testing.assert_close(out_fast, out_own, atol=1e-5, rtol=1e-5)
+    assert fast.attn.last_weights is None
+    step = torch.randn(2, 1, 32)
+    torch.testing.assert_close(fast(step, cache_fast)[0], own(step, cache_own)[0],
+                               atol=1e-5, rtol=1e-5)
+    two = torch.randn(2, 2, 32)  # mehrere neue Tokens mit Cache: eigene Implementierung
+    torch.testing.assert_close(fast(two, cache_fast)[0], own(two, cache_own)[0],
+                               atol=1e-5, rtol=1e-5)

@@ -489,6 +489,17 @@ def _valid_table() -> dict:
         "kibuch.data.text.load_reviews_de": lambda: {"split": "test"},
         "kibuch.data.text.markdown_prose": lambda: {"source": "# Titel\n\nEin Satz."},
         "kibuch.data.text.load_corpus_de": lambda: {"sources": ["reviews_de"], "as_text": True},
+        "kibuch.data.text.read_reviews_ood": lambda: {
+            "csv_path": __import__("kibuch.data.text", fromlist=["x"]).REVIEWS_OOD_CSV,
+            "sha_path": __import__("kibuch.data.text", fromlist=["x"]).REVIEWS_OOD_SHA},
+        "kibuch.data.text.load_reviews_ood_de": lambda: {"split": "test"},
+        "kibuch.data.text.normalize_for_overlap": lambda: {"text": "Gar NICHT  schlecht :-)"},
+        "kibuch.data.text.find_contained": lambda: {"texts": ["nicht schlecht"],
+                                                    "corpus": ["Gar nicht schlecht."]},
+        "kibuch.data.text.near_duplicates": lambda: {
+            "texts": ["Der Akku hält lange.", "Der Akku hält sehr lange."],
+            "others": ["Ganz anderer Satz."], "n": 5, "threshold": 0.8,
+            "measure": "jaccard"},
         "kibuch.data.facts.value": lambda: {"gegenstand": "GPT-3", "groesse": "Parameter"},
         "kibuch.data.facts.german_date": lambda: {"date": __import__("datetime").date(2025, 2, 2)},
         "kibuch.data.facts.training_flop": lambda: {"params": 1e9, "tokens": 2e10},
@@ -660,10 +671,41 @@ def _valid_table() -> dict:
             "logits": __import__("torch").tensor([[1.0, 2.0, 3.0, 0.5]]),
             "generator": __import__("torch").Generator().manual_seed(0)},
         "kibuch.text.tokens.CharTokenizer": lambda: {"chars": ["a", "b", "c"]},
-        "kibuch.text.tokens.train_bpe": lambda: {"texts": ["hallo welt"] * 5, "vocab_size": 60},
+        "kibuch.text.tokens.train_bpe": lambda: {"texts": ["hallo welt"] * 5, "vocab_size": 260},
+        "kibuch.text.tokens.token_pieces": lambda: {
+            "tokenizer": __import__("kibuch.text.tokens", fromlist=["train_bpe"]).train_bpe(
+                ["hallo welt"] * 5, vocab_size=260), "text": "hallo Welt"},
+        "kibuch.text.tokens.words": lambda: {"sentence": "Hallo, Welt!"},
+        "kibuch.text.tokens.tokenizer_stats": lambda: {"tokenize": str.split,
+                                                       "sentences": ["Hallo Welt.", "Ja."]},
+        "kibuch.text.tokens.compare_tokenizers": lambda: {
+            "tokenizers": {"woerter": str.split, "zeichen": list},
+            "texts": {"A": ["Hallo Welt."], "B": ["Ja nein."]}},
+        "kibuch.text.tokens.load_parallel_sentences": lambda: {},
         "kibuch.text.tokens.one_hot": lambda: {"ids": [0, 2, 1], "vocab_size": 3},
         "kibuch.text.tokens.resolve_encoder": lambda: {},
         "kibuch.text.tokens.load_encoder_tokenizer": lambda: {},
+        "kibuch.text.alignment.bradley_terry_prob": lambda: {
+            "r_chosen": np.array([1.0, 0.5]), "r_rejected": np.array([0.0, 0.5])},
+        "kibuch.text.alignment.preference_loss": lambda: {
+            "r_chosen": np.array([1.0, 0.5]), "r_rejected": np.array([0.0, 0.5]),
+            "reduction": "mean"},
+        "kibuch.text.alignment.kl_penalized_reward": lambda: {
+            "reward": np.array([1.0, 2.0]), "logp": np.array([-1.0, -2.0]),
+            "ref_logp": np.array([-1.5, -1.0]), "beta": 0.1},
+        "kibuch.text.alignment.optimal_policy": lambda: {
+            "ref_probs": np.array([0.5, 0.3, 0.2]), "rewards": np.array([0.0, 1.0, 2.0]),
+            "beta": 0.5},
+        "kibuch.text.alignment.dpo_loss": lambda: {
+            "logp_chosen": __import__("torch").tensor([-3.0, -5.0]),
+            "logp_rejected": __import__("torch").tensor([-4.0, -4.5]),
+            "ref_logp_chosen": __import__("torch").tensor([-3.5, -5.0]),
+            "ref_logp_rejected": __import__("torch").tensor([-3.5, -4.0]),
+            "beta": 0.1, "reduction": "mean"},
+        "kibuch.text.alignment.format_chat": lambda: {
+            "messages": [{"role": "system", "content": "Kurz antworten."},
+                         {"role": "user", "content": "Hallo"}],
+            "add_generation_prompt": True},
         # ---------------------------------------------------------------- training
         "kibuch.training.loop.TrainConfig": lambda: {"epochs": 1},
         "kibuch.training.loop.train_config_with": lambda: {"defaults": {"epochs": 2},

@@ -1,4 +1,4 @@
-"""Deutsche Textdaten: das Review-Korpus ``reviews_de`` und das Korpus ``corpus_de``.
+"""Deutsche Textdaten: ``reviews_de``, die OOD-Testmenge ``reviews_ood_de`` und ``corpus_de``.
 
 ``load("reviews_de", split=None)`` → ``pandas.DataFrame`` mit
     ``text`` str (eine Rezension), ``label`` str ("positiv"/"negativ"/"neutral"),
@@ -7,11 +7,25 @@
     Quelle ist ``kibuch/resources/reviews_de.csv``; ihre SHA-256 steht in
     ``kibuch/resources/reviews_de.sha256`` und wird vor dem Lesen geprüft.
 
+``load("reviews_ood_de", split=None)`` → ``pandas.DataFrame`` mit
+    ``text`` str, ``label`` str ("positiv"/"negativ"/"neutral"), ``domain`` str.
+    Eine reine Testmenge außerhalb der Verteilung (*out of distribution*): andere
+    Domänen und ein anderer Stil als ``reviews_de``; ``split`` darf nur ``None`` oder
+    ``"test"`` sein (beides liefert alle Zeilen). Quelle ist
+    ``kibuch/resources/reviews_ood_de.csv`` mit Prüfsumme in ``reviews_ood_de.sha256``.
+
 ``load("corpus_de", sources=None, as_text=False)`` → ``pandas.DataFrame`` mit
     ``quelle`` str (Name der Quelle, z. B. "buch"), ``dokument`` str (z. B.
     Kapiteldatei), ``text`` str (Fließtext, Absätze durch Leerzeilen getrennt);
     mit ``as_text=True`` ein einziger ``str`` (Dokumente durch Leerzeilen verbunden).
     ``info("corpus_de")`` nennt Quellen, Größe in Zeichen und Bytes und Lizenzen.
+    Das Korpus ist frei von Evaluationstexten: Aus ``reviews_de`` enthält es nur die
+    Trainingsteilmenge, aus ``reviews_ood_de`` nichts, und Buchabsätze, die einen
+    Validierungs-, Test- oder OOD-Text wörtlich enthalten, fallen weg.
+
+Datenhygiene: :func:`normalize_for_overlap`, :func:`find_contained` (wörtlich
+enthaltene Texte) und :func:`near_duplicates` (Zeichen-n-Gramm-Ähnlichkeit) prüfen,
+ob Evaluationstexte in Trainingsdaten stecken.
 """
 
 from __future__ import annotations
@@ -20,11 +34,21 @@ import difflib
 import functools
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
-from kibuch.core.checks import KibuchError, check_bool, check_path, check_str, check_str_list
+from kibuch.core.checks import (
+    KibuchError,
+    check_bool,
+    check_choice,
+    check_int,
+    check_path,
+    check_probability,
+    check_str,
+    check_str_list,
+)
 from kibuch.data.checksums import ChecksumError, read_sha256_file, verify_file
 from kibuch.data.registry import Column, Datasheet, Option, register
 
@@ -37,6 +61,10 @@ REVIEW_COLUMNS = ("text", "label", "domain", "split")
 REVIEW_LABELS = ("positiv", "negativ", "neutral")
 REVIEW_SPLITS = ("train", "validation", "test")
 
+REVIEWS_OOD_CSV = RESOURCES / "reviews_ood_de.csv"
+REVIEWS_OOD_SHA = RESOURCES / "reviews_ood_de.sha256"
+REVIEW_OOD_COLUMNS = ("text", "label", "domain")
+
 #: Ordner der eingecheckten, frei lizenzierten Korpustexte mit ``manifest.json``.
 CORPUS_DIR = RESOURCES / "corpus_de"
 
@@ -47,29 +75,26 @@ class ManifestError(KibuchError, ValueError):
 
 # ------------------------------------------------------------------------ reviews_de
 
-def read_reviews(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
-    """Liest und prüft eine Review-CSV (Prüfsumme, Spalten, Labels, Splits).
-
-    Wirft :class:`ChecksumError`, wenn die SHA-256 nicht zur Prüfsummendatei passt,
-    und ``ValueError`` bei falschem Schema. Gibt die Spalten in der Reihenfolge
-    ``text, label, domain, split`` als str zurück.
-    """
+def _read_review_table(csv_path, sha_path, columns: tuple[str, ...], what: str,
+                       allowed: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Gemeinsamer Leser für die Review-CSVs: Prüfsumme, Spalten, Werte, leere Felder."""
     csv_path, sha_path = check_path("csv_path", csv_path), check_path("sha_path", sha_path)
     if not csv_path.is_file():
         raise FileNotFoundError(f"Review-Korpus fehlt: {csv_path}")
-    verify_file(csv_path, read_sha256_file(sha_path), what="reviews_de.csv",
-                hint="Stimmt reviews_de.sha256 noch zur CSV? (sha256sum reviews_de.csv)")
+    stem = what.removesuffix(".csv")
+    verify_file(csv_path, read_sha256_file(sha_path), what=what,
+                hint=f"Stimmt {stem}.sha256 noch zur CSV? (sha256sum {what})")
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8")
-    if sorted(frame.columns) != sorted(REVIEW_COLUMNS):
+    if sorted(frame.columns) != sorted(columns):
         raise ValueError(
-            f"{csv_path.name}: Spalten {list(frame.columns)}, erwartet {list(REVIEW_COLUMNS)}."
+            f"{csv_path.name}: Spalten {list(frame.columns)}, erwartet {list(columns)}."
         )
-    frame = frame[list(REVIEW_COLUMNS)]
-    for col, allowed in (("label", REVIEW_LABELS), ("split", REVIEW_SPLITS)):
-        bad = sorted(set(frame[col]) - set(allowed))
+    frame = frame[list(columns)]
+    for col, values in allowed.items():
+        bad = sorted(set(frame[col]) - set(values))
         if bad:
             raise ValueError(f"{csv_path.name}: ungültige Werte in {col!r}: {bad}; "
-                             f"erlaubt: {list(allowed)}.")
+                             f"erlaubt: {list(values)}.")
     for col in ("text", "domain"):
         empty = frame[col].str.strip() == ""
         if empty.any():
@@ -78,6 +103,28 @@ def read_reviews(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
     if frame.empty:
         raise ValueError(f"{csv_path.name}: enthält keine Zeilen.")
     return frame.astype("str")
+
+
+def read_reviews(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
+    """Liest und prüft eine Review-CSV (Prüfsumme, Spalten, Labels, Splits).
+
+    Wirft :class:`ChecksumError`, wenn die SHA-256 nicht zur Prüfsummendatei passt,
+    und ``ValueError`` bei falschem Schema. Gibt die Spalten in der Reihenfolge
+    ``text, label, domain, split`` als str zurück.
+    """
+    return _read_review_table(csv_path, sha_path, REVIEW_COLUMNS, "reviews_de.csv",
+                              {"label": REVIEW_LABELS, "split": REVIEW_SPLITS})
+
+
+def read_reviews_ood(csv_path: str | Path, sha_path: str | Path) -> pd.DataFrame:
+    """Liest und prüft die OOD-Review-CSV (Prüfsumme, Spalten, Labels).
+
+    Wie :func:`read_reviews`, aber ohne Spalte ``split``: Die Spalten sind
+    ``text, label, domain`` (alle str). Wirft :class:`ChecksumError` bei falscher
+    SHA-256 und ``ValueError`` bei falschem Schema.
+    """
+    return _read_review_table(csv_path, sha_path, REVIEW_OOD_COLUMNS, "reviews_ood_de.csv",
+                              {"label": REVIEW_LABELS})
 
 
 @functools.lru_cache(maxsize=4)
@@ -139,6 +186,193 @@ def load_reviews_de(split: str | None = None) -> pd.DataFrame:
     if split is not None:
         frame = frame[frame["split"] == split].reset_index(drop=True)
     return frame.copy()
+
+
+# -------------------------------------------------------------------- reviews_ood_de
+
+@functools.lru_cache(maxsize=4)
+def _reviews_ood_cached(csv_path: str, sha_path: str, mtime: float) -> pd.DataFrame:
+    return read_reviews_ood(csv_path, sha_path)
+
+
+def _reviews_ood() -> pd.DataFrame:
+    mtime = REVIEWS_OOD_CSV.stat().st_mtime if REVIEWS_OOD_CSV.is_file() else 0.0
+    return _reviews_ood_cached(str(REVIEWS_OOD_CSV), str(REVIEWS_OOD_SHA), mtime)
+
+
+def _reviews_ood_sheet() -> Datasheet:
+    try:
+        frame = _reviews_ood()
+        counts = frame["label"].value_counts()
+        words = frame["text"].str.split().str.len()
+        size = (
+            f"{len(frame)} Rezensionen ("
+            + ", ".join(f"{lab} {int(counts.get(lab, 0))}" for lab in REVIEW_LABELS)
+            + f"), {frame['domain'].nunique()} Domänen, "
+            f"{int(frame['text'].str.len().sum())} Zeichen, "
+            f"{int(words.min())} bis {int(words.max())} Wörter je Text; nur Testmenge"
+        )
+    except (FileNotFoundError, ChecksumError, ValueError) as exc:
+        size = f"nicht lesbar: {exc}"
+    return Datasheet(
+        name="reviews_ood_de",
+        title="Deutsche Bewertungen außerhalb der Verteilung von reviews_de (künstlich, nur Test)",
+        source="kibuch/resources/reviews_ood_de.csv (eigenes Korpus des Buchs)",
+        license="CC BY-SA 4.0 wie die Buchtexte (KI-Grundlagen-Autorenteam)",
+        size=size,
+        citation="KI-Grundlagen-Autorenteam (2026): KI-Grundlagen, Begleitpaket kibuch.",
+        collection=(
+            "Künstliche Texte: vom Autorenteam für dieses Buch mit Hilfe eines Sprachmodells "
+            "geschrieben und redigiert, je für ein Ziel-Label (positiv/negativ/neutral), in "
+            "Domänen, die in reviews_de nicht vorkommen, und in einem anderen Stil (länger, "
+            "umgangssprachlich, Ironie, Verneinung, Tippfehler, Emoticons). Keine echten "
+            "Nutzerbewertungen. Nur zur Evaluation außerhalb der Verteilung (OOD), nie zum "
+            "Training; corpus_de enthält keinen dieser Texte. Ausführliches Datenblatt: "
+            "kibuch/resources/reviews_ood_de.md."
+        ),
+        columns=(
+            Column("text", "str", "Rezensionstext (2 bis 5 Sätze)"),
+            Column("label", "str", "'positiv', 'negativ' oder 'neutral'"),
+            Column("domain", "str", "Themenbereich (keiner davon kommt in reviews_de vor)"),
+        ),
+    )
+
+
+@register(
+    "reviews_ood_de",
+    _reviews_ood_sheet,
+    {"split": Option(None, (None, "test"),
+                     help="nur None oder 'test': der ganze Datensatz ist Testmenge")},
+)
+def load_reviews_ood_de(split: str | None = None) -> pd.DataFrame:
+    """OOD-Testmenge: Spalten ``text, label, domain`` (alle str), immer alle Zeilen.
+
+    ``split`` darf nur ``None`` oder ``"test"`` sein; ``"train"`` oder
+    ``"validation"`` sind ein ``ValueError``, denn diese Daten dienen nie dem Training.
+    """
+    return _reviews_ood().copy()
+
+
+# --------------------------------------------------------------------- Datenhygiene
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?)])")
+
+
+def normalize_for_overlap(text: str) -> str:
+    """Normalform für Überschneidungsprüfungen: Unicode-NFC, Kleinschreibung
+    (``casefold``), jeder Leerraum als ein Leerzeichen, ohne Rand-Leerraum und ohne
+    Leerzeichen vor Satzzeichen (so wie :func:`markdown_prose` Fließtext glättet,
+    etwa „Witz :-)“ zu „Witz:-)“)."""
+    text = check_str("text", text, allow_empty=True)
+    text = unicodedata.normalize("NFC", text).casefold().replace("\x00", " ")
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+
+
+def find_contained(texts: list[str], corpus: list[str]) -> list[int]:
+    """Indizes der Einträge von ``texts``, die wörtlich in ``corpus`` vorkommen.
+
+    Beide Seiten werden mit :func:`normalize_for_overlap` normalisiert; ein Text
+    gilt als enthalten, wenn er Teilstring eines Dokuments von ``corpus`` ist
+    (über Dokumentgrenzen hinweg wird nicht gesucht). Typische Verwendung:
+    ``find_contained(testtexte, [trainingskorpus])`` muss ``[]`` ergeben.
+    """
+    texts = check_str_list("texts", texts)
+    corpus = check_str_list("corpus", corpus, allow_empty_items=True)
+    haystack = "\x00".join(normalize_for_overlap(doc) for doc in corpus)
+    return [i for i, t in enumerate(texts) if normalize_for_overlap(t) in haystack]
+
+
+def _char_ngrams(text: str, n: int) -> set[str]:
+    norm = " ".join(_NON_WORD.sub(" ", normalize_for_overlap(text)).split())
+    return {norm[i:i + n] for i in range(len(norm) - n + 1)}
+
+
+def near_duplicates(texts: list[str], others: list[str] | None = None, *, n: int = 5,
+                    threshold: float = 0.8, measure: str = "jaccard"
+                    ) -> list[tuple[int, int, float]]:
+    """Paare ähnlicher Texte nach Zeichen-n-Grammen: ``[(i, j, ähnlichkeit), …]``.
+
+    Verglichen werden die Mengen der Zeichen-``n``-Gramme (nach
+    :func:`normalize_for_overlap`, Satzzeichen als Leerzeichen). ``measure="jaccard"``
+    misst ``|A ∩ B| / |A ∪ B|``, ``measure="overlap"`` misst ``|A ∩ B| / min(|A|, |B|)``
+    und findet so auch einen kurzen Text, der fast vollständig in einem langen steckt.
+    Ohne ``others`` werden alle Paare ``i < j`` innerhalb von ``texts`` verglichen,
+    sonst jeder Text aus ``texts`` (Index ``i``) mit jedem aus ``others`` (Index ``j``).
+    Gemeldet werden Paare mit Ähnlichkeit ``>= threshold``, absteigend sortiert.
+    Die Ähnlichkeitsmatrix ist dicht (``len(texts) × len(others)``): gedacht für
+    einige tausend Texte, nicht für Millionen.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    texts = check_str_list("texts", texts)
+    if others is not None:
+        others = check_str_list("others", others)
+    n = check_int("n", n, minimum=1, maximum=100)
+    threshold = check_probability("threshold", threshold, open_min=True)
+    measure = check_choice("measure", measure, ("jaccard", "overlap"))
+    left = [_char_ngrams(t, n) for t in texts]
+    right = left if others is None else [_char_ngrams(t, n) for t in others]
+    vocab: dict[str, int] = {}
+    for grams in left + right:
+        for g in grams:
+            vocab.setdefault(g, len(vocab))
+
+    def matrix(sets):  # (Texte, Vokabular), 0/1
+        rows = np.repeat(np.arange(len(sets)), [len(g) for g in sets])
+        cols = np.fromiter((vocab[g] for gs in sets for g in gs), dtype=np.int64,
+                           count=int(sum(len(g) for g in sets)))
+        return sparse.csr_matrix((np.ones(len(cols), dtype=np.float64), (rows, cols)),
+                                 shape=(len(sets), max(len(vocab), 1)))
+
+    a = matrix(left)
+    b = a if others is None else matrix(right)
+    inter = (a @ b.T).toarray()  # (N, M)
+    size_a = np.array([len(g) for g in left], dtype=float)[:, None]  # (N, 1)
+    size_b = np.array([len(g) for g in right], dtype=float)[None, :]  # (1, M)
+    denom = size_a + size_b - inter if measure == "jaccard" else np.minimum(size_a, size_b)
+    sim = np.divide(inter, denom, out=np.zeros_like(inter), where=denom > 0)
+    if others is None:
+        sim = np.triu(sim, k=1)
+    pairs = [(int(i), int(j), float(sim[i, j])) for i, j in zip(*np.nonzero(sim >= threshold))]
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+
+
+def _evaluation_texts() -> list[str]:
+    """Alle Evaluationstexte: reviews_de validation + test und ganz reviews_ood_de."""
+    texts: list[str] = []
+    try:
+        reviews = _reviews()
+        texts += reviews.loc[reviews["split"] != "train", "text"].tolist()
+    except FileNotFoundError:
+        pass
+    try:
+        texts += _reviews_ood()["text"].tolist()
+    except FileNotFoundError:
+        pass
+    return texts
+
+
+def _drop_contaminated(text: str, evaluation: list[str]) -> tuple[str, int]:
+    """Lässt Absätze weg, die einen (normalisierten) Evaluationstext enthalten.
+
+    ``evaluation`` sind bereits normalisierte Texte. Gibt den bereinigten Text und die
+    Zahl der entfernten Absätze zurück.
+    """
+    whole = normalize_for_overlap(text)
+    if not any(e in whole for e in evaluation):
+        return text, 0
+    kept, removed = [], 0
+    for paragraph in text.split("\n\n"):
+        norm = normalize_for_overlap(paragraph)
+        if any(e in norm for e in evaluation):
+            removed += 1
+        else:
+            kept.append(paragraph)
+    return "\n\n".join(kept), removed
 
 
 # ------------------------------------------------------------------------- corpus_de
@@ -347,18 +581,28 @@ def _resource_documents() -> list[tuple[str, str, str]]:
 
 @functools.lru_cache(maxsize=2)
 def _corpus(root_str: str | None, fingerprint: tuple) -> pd.DataFrame:
-    rows = [("buch", doc, text) for doc, text in _book_documents(
-        Path(root_str) if root_str else None)]
+    # Datenhygiene: keine Evaluationstexte im Korpus (reviews_de nur train, kein OOD-Text,
+    # Buchabsätze mit wörtlich zitierten Evaluationstexten fallen weg).
+    evaluation = [normalize_for_overlap(t) for t in _evaluation_texts()]
+    rows, dropped = [], []
+    for doc, text in _book_documents(Path(root_str) if root_str else None):
+        text, removed = _drop_contaminated(text, evaluation)
+        if removed:
+            dropped.append(f"{doc} ({removed})")
+        if text.strip():
+            rows.append(("buch", doc, text))
     try:
         reviews = _reviews()
     except FileNotFoundError:
         reviews = None
     if reviews is not None:
-        for i, text in enumerate(reviews["text"]):
-            rows.append(("reviews_de", f"review-{i:05d}", text.strip()))
+        for i, (text, split) in enumerate(zip(reviews["text"], reviews["split"])):
+            if split == "train":  # Dokumentname = Zeile der CSV
+                rows.append(("reviews_de", f"review-{i:05d}", text.strip()))
     rows += _resource_documents()
-    frame = pd.DataFrame(rows, columns=["quelle", "dokument", "text"])
-    return frame.astype("str")
+    frame = pd.DataFrame(rows, columns=["quelle", "dokument", "text"]).astype("str")
+    frame.attrs["ohne_evaluationstexte"] = tuple(dropped)
+    return frame
 
 
 def _fingerprint(root: Path | None) -> tuple:
@@ -366,7 +610,7 @@ def _fingerprint(root: Path | None) -> tuple:
     paths = []
     if root is not None:
         paths += sorted((root / "book").rglob("*.md"))
-    paths += [REVIEWS_CSV, CORPUS_DIR / "manifest.json"]
+    paths += [REVIEWS_CSV, REVIEWS_OOD_CSV, CORPUS_DIR / "manifest.json"]
     return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
 
 
@@ -417,16 +661,22 @@ def _corpus_sheet() -> Datasheet:
     licenses, origins = [], []
     if "buch" in present:
         licenses.append("buch: CC BY-SA 4.0 (KI-Grundlagen-Autorenteam)")
+        dropped = frame.attrs.get("ohne_evaluationstexte", ())
         origins.append(
             "buch: Prosa aller Seiten unter book/ (ohne Code-Zellen, Mathematik-Blöcke, "
             "Tabellen, Verweise und Sätze mit eingesetzten Zahlen), zur Laufzeit aus dem "
-            "Repository abgeleitet"
+            "Repository abgeleitet; Absätze, die einen Evaluationstext (reviews_de "
+            "validation/test oder reviews_ood_de) wörtlich enthalten, fallen weg ("
+            + ("entfernt: " + ", ".join(dropped) if dropped else "derzeit keine") + ")"
         )
     if "reviews_de" in present:
         licenses.append("reviews_de: CC BY-SA 4.0 (KI-Grundlagen-Autorenteam)")
         origins.append(
-            "reviews_de: alle Texte des Review-Korpus, eine Rezension je Dokument "
-            "(künstlich, von einem Sprachmodell geschrieben; siehe info('reviews_de'))"
+            "reviews_de: nur die Trainingstexte (split='train') des Review-Korpus, eine "
+            "Rezension je Dokument (Name review-<Zeile der CSV>); Validierungs- und "
+            "Testtexte fehlen absichtlich, damit ein auf corpus_de trainiertes Modell die "
+            "Evaluationsdaten nie gesehen hat (künstlich, von einem Sprachmodell "
+            "geschrieben; siehe info('reviews_de'))"
         )
     licenses += [f"{e['source']}: {e['license']}" for e in manifest]
     origins += [f"{e['source']}: {e['title']} von {e['author']}; {e['origin']}" for e in manifest]
@@ -445,10 +695,12 @@ def _corpus_sheet() -> Datasheet:
         citation="; ".join(citations),
         collection=(
             "Deterministisch zusammengesetzt in der Reihenfolge buch (Dateien alphabetisch), "
-            "reviews_de (CSV-Reihenfolge), dann die Texte aus kibuch/resources/corpus_de "
-            "(manifest.json, jeweils per SHA-256 geprüft). Die Texte aus reviews_de sind "
-            "künstlich (Sprachmodell); die übrigen Quellen sind veröffentlichte Texte "
-            "unter den genannten Lizenzen."
+            "reviews_de (nur split='train', CSV-Reihenfolge), dann die Texte aus "
+            "kibuch/resources/corpus_de (manifest.json, jeweils per SHA-256 geprüft). "
+            "Datenhygiene: kein Text aus der Validierungs- oder Testmenge von reviews_de "
+            "und keiner aus reviews_ood_de; geprüft in tests/data/test_hygiene.py. Die "
+            "Texte aus reviews_de sind künstlich (Sprachmodell); die übrigen Quellen sind "
+            "veröffentlichte Texte unter den genannten Lizenzen."
         ),
         columns=(
             Column("quelle", "str", "Quelle: " + ", ".join(sorted(frame["quelle"].unique()))),

@@ -1,9 +1,14 @@
 """Aufmerksamkeit (*attention*) und Transformer-Block von Grund auf.
 
 Die Bausteine folgen Vaswani et al. (2017): skaliertes Skalarprodukt
-``softmax(Q Kᵀ / √d) V``, mehrere Köpfe, sinusförmige Positionskodierung und
-ein Block aus Attention und Feed-Forward-Netz mit Residualverbindungen und
-Layer-Normalisierung (hier in der heute üblichen „Pre-Norm“-Variante).
+``softmax(Q Kᵀ / √d_k) V`` (``d_k`` = Breite der Schlüssel eines Kopfs), mehrere Köpfe
+mit Ausgangsprojektion ``W_O``, sinusförmige Positionskodierung und ein Block aus
+Attention und Feed-Forward-Netz mit Residualverbindungen und Layer-Normalisierung.
+
+Der Block normalisiert *vor* Attention und Feed-Forward-Netz („Pre-LN“), wie GPT-2 und
+die meisten heutigen Decoder. Der ursprüngliche Transformer, BERT und MiniLM
+normalisieren dagegen *nach* der Residualaddition („Post-LN“):
+``x = Norm(x + Attention(x))``.
 
 Es gibt genau eine mehrköpfige Selbst-Aufmerksamkeit (:class:`MultiHeadSelfAttention`)
 und einen Block (:class:`TransformerBlock`): Kapitel 3.4 schaut sich damit
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from kibuch.core.checks import (
     check_bool,
@@ -44,10 +50,10 @@ def _check_qkv(q, k, v, causal, mask) -> None:
     for name, x in (("q", q), ("k", k), ("v", v)):
         check_instance(name, x, torch.Tensor, "ein torch.Tensor")
         if x.dim() < 2:
-            raise ValueError(f"{name} braucht mindestens 2 Dimensionen (…, T, d), "
+            raise ValueError(f"{name} braucht mindestens 2 Dimensionen (…, T, Breite), "
                              f"hat aber die Form {tuple(x.shape)}.")
     if q.size(-1) != k.size(-1):
-        raise ValueError(f"q und k brauchen dieselbe Breite d, "
+        raise ValueError(f"q und k brauchen dieselbe Breite d_k, "
                          f"nicht {q.size(-1)} und {k.size(-1)}.")
     if k.size(-2) != v.size(-2):
         raise ValueError(f"k und v brauchen dieselbe Anzahl Positionen, "
@@ -66,14 +72,15 @@ def _check_qkv(q, k, v, causal, mask) -> None:
 def attention(q, k, v, *, causal: bool = False, mask=None):
     """Skaliertes Skalarprodukt-Attention; gibt ``(Ausgabe, Gewichte)`` zurück.
 
-    ``q`` hat die Form ``(…, T_q, d)``, ``k`` ``(…, T_k, d)``, ``v`` ``(…, T_k, d_v)``.
+    ``q`` hat die Form ``(…, T_q, d_k)``, ``k`` ``(…, T_k, d_k)``, ``v`` ``(…, T_k, d_v)``;
+    die Skalarprodukte werden durch ``√d_k`` geteilt.
     ``mask`` ist optional boolesch (``True`` = erlaubt) und muss auf
     ``(…, T_q, T_k)`` broadcastbar sein; ``causal=True`` verbietet den Blick auf
     spätere Positionen.
     """
     _check_qkv(q, k, v, causal, mask)
-    d = q.size(-1)
-    scores = q @ k.transpose(-2, -1) / math.sqrt(d)  # (…, T_q, T_k)
+    d_k = q.size(-1)  # Breite der Anfragen und Schlüssel (bei mehreren Köpfen: je Kopf)
+    scores = q @ k.transpose(-2, -1) / math.sqrt(d_k)  # (…, T_q, T_k)
     if causal:
         t_q, t_k = q.size(-2), k.size(-2)
         # die letzten T_q Positionen der Schlüssel gehören zu den Anfragen
@@ -109,6 +116,7 @@ class BlockConfig:
     ff_mult: int = 4  # das Feed-Forward-Netz ist ff_mult-mal so breit
     dropout: float = 0.0  # Dropout-Wahrscheinlichkeit (nach Attention und Feed-Forward-Netz)
     causal: bool = True  # True: Decoder (GPT), False: Encoder (BERT)
+    fused: bool = False  # True: torch' schnelle scaled_dot_product_attention (ohne Gewichte)
 
     def __post_init__(self):
         self.n_embd = check_int("n_embd", self.n_embd, minimum=1, maximum=MAX_SIZE)
@@ -116,6 +124,7 @@ class BlockConfig:
         self.ff_mult = check_int("ff_mult", self.ff_mult, minimum=1, maximum=64)
         self.dropout = check_probability("dropout", self.dropout, open_max=True)
         self.causal = check_bool("causal", self.causal)
+        self.fused = check_bool("fused", self.fused)
         if self.n_embd % self.n_head:
             raise ValueError(f"n_embd ({self.n_embd}) muss durch n_head ({self.n_head}) "
                              "teilbar sein.")
@@ -123,6 +132,10 @@ class BlockConfig:
 
 class MultiHeadSelfAttention(nn.Module):
     """Mehrköpfige Selbst-Aufmerksamkeit: Q, K, V entstehen aus derselben Eingabe.
+
+    ``qkv`` bildet Anfragen, Schlüssel und Werte aller Köpfe auf einmal (je Kopf die Breite
+    ``d_k = n_embd / n_head``); die Ausgaben der Köpfe werden nebeneinandergelegt und mit der
+    Ausgangsprojektion ``proj`` (``W_O`` bei Vaswani et al.) wieder gemischt.
 
     ``forward(x, cache)`` gibt ``(Ausgabe, (K, V))`` zurück. ``(K, V)`` enthält Schlüssel
     und Werte aller bisherigen Positionen; beim nächsten Aufruf als ``cache`` übergeben,
@@ -134,7 +147,7 @@ class MultiHeadSelfAttention(nn.Module):
         super().__init__()
         self.config = check_instance("config", config, BlockConfig, "eine BlockConfig")
         self.qkv = nn.Linear(config.n_embd, 3 * config.n_embd)  # Q, K, V auf einmal
-        self.proj = nn.Linear(config.n_embd, config.n_embd)
+        self.proj = nn.Linear(config.n_embd, config.n_embd)  # W_O: mischt die Köpfe
         self.drop = nn.Dropout(config.dropout)
         self.last_weights = None  # (B, h, T, T_alt + T) aus dem letzten Aufruf
 
@@ -148,8 +161,15 @@ class MultiHeadSelfAttention(nn.Module):
         if cache is not None:  # Schlüssel und Werte früherer Positionen voranstellen
             k = torch.cat([cache[0], k], dim=2)  # (B, h, T_alt + T, C/h)
             v = torch.cat([cache[1], v], dim=2)
-        out, weights = attention(q, k, v, causal=self.config.causal)  # (B, h, T, C/h)
-        self.last_weights = weights.detach()
+        if self.config.fused and (cache is None or t == 1):
+            # gleiche Rechnung wie attention(), als ein optimierter Kern; mit Cache und einem
+            # neuen Token darf es ohnehin alle Positionen sehen
+            causal = self.config.causal and cache is None
+            out = F.scaled_dot_product_attention(q, k, v, is_causal=causal)  # (B, h, T, C/h)
+            self.last_weights = None  # der schnelle Kern gibt keine Gewichte heraus
+        else:
+            out, weights = attention(q, k, v, causal=self.config.causal)  # (B, h, T, C/h)
+            self.last_weights = weights.detach()
         out = out.transpose(1, 2).reshape(b, t, c)  # Köpfe wieder nebeneinander
         return self.drop(self.proj(out)), (k, v)
 
@@ -179,7 +199,11 @@ def feed_forward(n_embd: int, mult: int = 4, dropout: float = 0.0) -> nn.Sequent
 
 
 class TransformerBlock(nn.Module):
-    """Ein Transformer-Block: x + Attention(Norm(x)), dann x + FeedForward(Norm(x))."""
+    """Ein Transformer-Block (Pre-LN): x + Attention(Norm(x)), dann x + FeedForward(Norm(x)).
+
+    Die Normalisierung steht vor jedem Teil wie bei GPT-2; BERT und MiniLM normalisieren
+    nach der Residualaddition (Post-LN).
+    """
 
     def __init__(self, config: BlockConfig):
         super().__init__()

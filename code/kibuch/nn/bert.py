@@ -28,9 +28,12 @@ import random
 import time
 from pathlib import Path
 
+from torch import nn
+
 from kibuch.core.checks import (
     check_array,
     check_bool,
+    check_choice,
     check_float,
     check_instance,
     check_int,
@@ -184,8 +187,7 @@ def sentence_embeddings(texts, *, model=None, tokenizer=None, max_length: int = 
                       return_tensors="pt")
     with torch.no_grad():
         hidden = model(**batch).last_hidden_state  # (B, T, C)
-    mask = batch["attention_mask"].unsqueeze(-1).float()  # (B, T, 1)
-    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, C)
+    mean = mean_pool(hidden, batch["attention_mask"])  # (B, C)
     return torch.nn.functional.normalize(mean, dim=-1)
 
 
@@ -212,22 +214,56 @@ def attention_maps(text: str, *, model=None, tokenizer=None):
 FINE_TUNE_DEFAULTS = dict(
     epochs=5,  # Durchläufe durch die Trainingsdaten
     batch_size=16,  # Texte pro Schritt
-    optimizer="adamw", lr=3e-4, weight_decay=0.01,  # kleine Lernrate: der Encoder ist vortrainiert
+    optimizer="adamw", lr=1e-4, weight_decay=0.01,  # kleine Lernrate: der Encoder ist vortrainiert
     schedule="linear", warmup=0.1,  # 10 % der Schritte steigend, dann linear auf 0
     grad_clip=1.0,  # Gradientennorm höchstens 1
     progress=False,
 )
+#: Wie der Kopf aus den Token-Vektoren einen Satzvektor macht.
+POOLINGS = ("mean", "cls")
+
+
+def mean_pool(hidden, attention_mask):
+    """Mittelwert der Token-Vektoren ohne Auffüll-Tokens: (B, T, C), (B, T) → (B, C)."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, C)
+
+
+def _pool(hidden, attention_mask, pooling: str):
+    if pooling == "cls":
+        return hidden[:, 0]  # (B, C): Vektor des [CLS]-Tokens
+    return mean_pool(hidden, attention_mask)  # (B, C)
+
+
+def _length_groups(lengths, batch_size: int, generator) -> list[list[int]]:
+    """Batches aus ähnlich langen Texten (weniger Auffüllen), in zufälliger Reihenfolge.
+
+    Die Texte werden gemischt, in Gruppen zu 32 Batches geteilt und innerhalb jeder Gruppe
+    nach Länge sortiert; danach wird die Reihenfolge der Batches gemischt.
+    """
+    import torch
+
+    order = torch.randperm(len(lengths), generator=generator).tolist()
+    group = 32 * batch_size
+    batches = []
+    for g in range(0, len(order), group):
+        chunk = sorted(order[g : g + group], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    shuffle = torch.randperm(len(batches), generator=generator).tolist()
+    return [batches[i] for i in shuffle]
 
 
 class TextBatches:
     """Tokenisierte Batches ``(x, y)`` aus Texten: ``x`` ist die Ausgabe des Tokenizers (dict).
 
     Jeder Durchlauf (eine Epoche) mischt die Texte neu; der Zufallsgenerator wird einmal
-    mit ``seed`` gestartet, sodass die Folge der Epochen reproduzierbar ist.
+    mit ``seed`` gestartet, sodass die Folge der Epochen reproduzierbar ist. Mit
+    ``group_by_length=True`` landen ähnlich lange Texte im selben Batch; das spart
+    Rechenzeit für Auffüll-Tokens (wie ``group_by_length`` im ``Trainer`` von transformers).
     """
 
     def __init__(self, texts, labels, tokenizer, *, batch_size: int, max_length: int,
-                 seed: int = 0, shuffle: bool = True):
+                 seed: int = 0, shuffle: bool = True, group_by_length: bool = False):
         import numpy as np
         import torch
 
@@ -243,31 +279,81 @@ class TextBatches:
         self.batch_size = check_int("batch_size", batch_size, minimum=1)
         self.max_length = check_int("max_length", max_length, minimum=2)
         self.shuffle = check_bool("shuffle", shuffle)
+        self.group_by_length = check_bool("group_by_length", group_by_length)
         self.generator = torch.Generator().manual_seed(check_int("seed", seed, minimum=0))
+        self.lengths = [len(ids) for ids in tokenizer(self.texts, truncation=True,
+                                                      max_length=self.max_length)["input_ids"]]
 
     def __len__(self) -> int:
         return math.ceil(len(self.texts) / self.batch_size)
 
-    def __iter__(self):
+    def _batches(self) -> list[list[int]]:
         import torch
 
         n = len(self.texts)
+        if self.group_by_length and self.shuffle:
+            return _length_groups(self.lengths, self.batch_size, self.generator)
         order = torch.randperm(n, generator=self.generator).tolist() if self.shuffle else range(n)
         order = list(order)
-        for i in range(0, n, self.batch_size):
-            idx = order[i : i + self.batch_size]
+        return [order[i : i + self.batch_size] for i in range(0, n, self.batch_size)]
+
+    def __iter__(self):
+        for idx in self._batches():
             x = self.tokenizer([self.texts[j] for j in idx], padding=True, truncation=True,
                                max_length=self.max_length, return_tensors="pt")
             yield x, self.labels[idx]
+
+
+class EncoderClassifier(nn.Module):
+    """Encoder mit Klassifikationskopf: Satzvektor (Mittelwert oder [CLS]) → Linear."""
+
+    def __init__(self, encoder: nn.Module, n_classes: int, pooling: str = "mean",
+                 dropout: float = 0.1):
+        super().__init__()
+        self.encoder = check_instance("encoder", encoder, nn.Module, "ein Encoder (nn.Module)")
+        self.pooling = check_choice("pooling", pooling, POOLINGS)  # "mean" oder "cls"
+        self.drop = nn.Dropout(check_probability("dropout", dropout, open_max=True))
+        hidden = encoder.config.hidden_size  # Breite C der Token-Vektoren
+        self.head = nn.Linear(hidden, check_int("n_classes", n_classes, minimum=2))
+
+    def forward(self, input_ids, attention_mask, token_type_ids=None):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state  # (B, T, C)
+        pooled = _pool(hidden, attention_mask, self.pooling)  # (B, C)
+        return self.head(self.drop(pooled))  # (B, K) Logits
+
+
+def build_classifier(n_classes: int, *, model=None, pretrained: bool = True,
+                     pooling: str = "mean"):
+    """Encoder plus neuer Klassifikationskopf mit ``n_classes`` Ausgängen.
+
+    ``pretrained=False`` baut dieselbe Architektur (gleiche Konfiguration, gleicher
+    Tokenizer) mit zufälligen Startgewichten: die Ablation, die zeigt, was das Vortraining
+    beiträgt. Die Startgewichte des Kopfs (und bei ``pretrained=False`` des Encoders)
+    hängen vom globalen Seed ab (``kibuch.set_seed``).
+    """
+    quiet_import_transformers()
+    from transformers import AutoConfig, AutoModel
+
+    n_classes = check_int("n_classes", n_classes, minimum=2)
+    pretrained = check_bool("pretrained", pretrained)
+    pooling = check_choice("pooling", pooling, POOLINGS)
+    source = resolve_encoder(model)
+    with _quiet_transformers():
+        if pretrained:
+            encoder = AutoModel.from_pretrained(source, local_files_only=_local_only(source),
+                                                add_pooling_layer=False)
+        else:
+            config = AutoConfig.from_pretrained(source, local_files_only=_local_only(source))
+            encoder = AutoModel.from_config(config, add_pooling_layer=False)
+    return EncoderClassifier(encoder, n_classes, pooling)
 
 
 class TextClassifier:
     """Feingetunter Encoder mit Klassifikationskopf; ``predict`` liefert Label-Strings."""
 
     def __init__(self, model, tokenizer, labels, config, history, seconds, *, max_length: int,
-                 from_cache: bool = False):
-        from torch import nn
-
+                 from_cache: bool = False, encoder: str = "", pretrained: bool = True):
         from kibuch.training.loop import History, TrainConfig
 
         self.model = check_instance("model", model, nn.Module, "ein Modell (torch.nn.Module)")
@@ -279,6 +365,8 @@ class TextClassifier:
         self.seconds = check_float("seconds", seconds, minimum=0.0)  # Trainingsdauer
         self.max_length = check_int("max_length", max_length, minimum=2)
         self.from_cache = check_bool("from_cache", from_cache)  # Gewichte aus dem Cache?
+        self.encoder = check_str("encoder", encoder, allow_empty=True)  # Name des Encoders
+        self.pretrained = check_bool("pretrained", pretrained)  # vortrainiert oder zufällig?
 
     def predict_proba(self, texts, *, batch_size: int = 64):
         """Wahrscheinlichkeiten (n, Klassen) als NumPy-Array; Spalten wie ``labels``."""
@@ -293,7 +381,7 @@ class TextClassifier:
             for i in range(0, len(texts), batch_size):
                 batch = self.tokenizer(texts[i : i + batch_size], padding=True, truncation=True,
                                        max_length=self.max_length, return_tensors="pt")
-                logits = self.model(**batch.to(device)).logits  # (B, K)
+                logits = self.model(**batch.to(device))  # (B, K)
                 out.append(torch.softmax(logits, dim=-1).cpu())
         return torch.cat(out).numpy()
 
@@ -302,20 +390,20 @@ class TextClassifier:
         return [self.labels[i] for i in proba.argmax(axis=1)]
 
     def __repr__(self) -> str:
-        return f"TextClassifier(labels={self.labels}, epochs={self.config.epochs})"
+        return (f"TextClassifier(labels={self.labels}, epochs={self.config.epochs}, "
+                f"pretrained={self.pretrained})")
 
 
 def _freeze_lower_layers(model, train_layers: int | None) -> None:
     """Friert Embeddings und alle Encoder-Schichten außer den obersten ``train_layers`` ein."""
     if train_layers is None:
         return
-    base = getattr(model, model.base_model_prefix)
-    layers = base.encoder.layer
+    layers = model.encoder.encoder.layer
     if train_layers > len(layers):
         raise ValueError(
             f"train_layers={train_layers}, das Modell hat nur {len(layers)} Schichten."
         )
-    for p in base.embeddings.parameters():
+    for p in model.encoder.embeddings.parameters():
         p.requires_grad = False
     for layer in layers[: len(layers) - train_layers]:
         for p in layer.parameters():
@@ -360,22 +448,25 @@ def _encoder_fingerprint(source: str) -> str:
     return _folder_digest(str(folder.resolve()), stamp)
 
 
-def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length: int = 64,
-              train_layers: int | None = 4, device=None, use_cache: bool = True,
+def fine_tune(train_texts, train_labels, *, model: str | None = None, pretrained: bool = True,
+              pooling: str = "mean", max_length: int = 64, train_layers: int | None = None,
+              val_texts=None, val_labels=None, device=None, use_cache: bool = True,
               **train_options) -> TextClassifier:
-    """Feintunt den Encoder als Textklassifikator (oder lädt ihn aus dem Artefakt-Cache).
+    """Feintunt einen Encoder als Textklassifikator (oder lädt ihn aus dem Artefakt-Cache).
 
     ``train_texts`` ist eine Liste von Strings, ``train_labels`` eine gleich lange
     Liste von Klassennamen (mindestens zwei verschiedene). ``model`` ist ``None``
     (eingebetteter Encoder), ein Pfad oder ein Hub-Name; längere Texte werden auf
-    ``max_length`` Tokens gekürzt. Nur die obersten ``train_layers`` Encoder-Schichten
-    (und der Kopf) werden trainiert; Embeddings und untere Schichten bleiben
-    eingefroren (``None``: alles trainieren). Standard 4 von 6: halbe Rechenzeit, gleiche
-    Testgüte wie volles Feintuning (gemessen auf reviews_de). Weitere Optionen sind
-    Felder der ``TrainConfig`` (z. B. ``epochs=2``, ``seed=1``); Voreinstellungen in
-    ``FINE_TUNE_DEFAULTS``. Die Gewichte liegen danach im Artefakt-Cache (Schlüssel:
-    Encoder-Dateien, Texte, Labels, Einstellungen, Gerätetyp und der Quelltext dieses
-    Moduls samt allem, was es aus kibuch importiert).
+    ``max_length`` Tokens gekürzt. ``pretrained=False`` trainiert dieselbe Architektur
+    von zufälligen Startgewichten aus, sonst gleich. Der Kopf sitzt auf dem Mittelwert
+    der Token-Vektoren (``pooling="mean"``, so wurde all-MiniLM-L6-v2 trainiert) oder
+    auf dem ``[CLS]``-Vektor (``"cls"``). ``train_layers`` friert alles außer den
+    obersten Schichten ein (``None``: alles trainieren). Mit ``val_texts``/``val_labels``
+    wird nach jeder Epoche auf der Validierung gemessen und am Ende der beste Stand
+    behalten. Weitere Optionen sind Felder der ``TrainConfig`` (z. B. ``epochs=2``,
+    ``seed=1``); Voreinstellungen in ``FINE_TUNE_DEFAULTS``. Die Gewichte liegen danach
+    im Artefakt-Cache (Schlüssel: Encoder-Dateien, Daten, Einstellungen, Gerätetyp und
+    der Quelltext dieses Moduls samt allem, was es aus kibuch importiert).
     """
     quiet_import_transformers()
     from transformers import AutoTokenizer
@@ -384,50 +475,82 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, max_length
     from kibuch.core.device import as_device, set_seed
     from kibuch.training.loop import History, fit, train_config_with
 
-    cfg = train_config_with(FINE_TUNE_DEFAULTS, **train_options)
     texts, labels = _check_fine_tune(train_texts, train_labels, model, max_length, train_layers)
+    pretrained = check_bool("pretrained", pretrained)
+    pooling = check_choice("pooling", pooling, POOLINGS)
+    val = _check_val(val_texts, val_labels, labels)
+    cfg = train_config_with({**FINE_TUNE_DEFAULTS, "keep_best": val is not None},
+                            **train_options)
     use_cache = check_bool("use_cache", use_cache)
     classes = sorted(set(labels))
     device = as_device(device)
     source = resolve_encoder(model)
     tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=_local_only(source))
 
+    def batches(xs, ys, *, shuffle: bool):
+        return TextBatches(xs, [classes.index(y) for y in ys], tokenizer,
+                           batch_size=cfg.batch_size, max_length=max_length, seed=cfg.seed,
+                           shuffle=shuffle, group_by_length=True)
+
     def train():  # läuft nur, wenn der Cache das Ergebnis noch nicht kennt
         set_seed(cfg.seed)
-        net = _classifier(source, classes, train_layers)  # nach dem Seed: gleicher Startkopf
-        batches = TextBatches(texts, [classes.index(y) for y in labels], tokenizer,
-                              batch_size=cfg.batch_size, max_length=max_length, seed=cfg.seed)
+        net = build_classifier(len(classes), model=model, pretrained=pretrained,
+                               pooling=pooling)  # nach dem Seed: gleiche Startgewichte
+        _freeze_lower_layers(net, train_layers)
+        val_batches = None if val is None else batches(*val, shuffle=False)
         start = time.perf_counter()
-        history = fit(net, batches, None, cfg, device=device)
+        history = fit(net, batches(texts, labels, shuffle=True), val_batches, cfg,
+                      device=device)
         return net.state_dict(), {"history": history.as_dict(),
                                   "seconds": time.perf_counter() - start}
 
-    key = (_encoder_fingerprint(source), dataclasses.replace(cfg, progress=False), texts, labels,
-           max_length, train_layers, device.type)  # der Fortschrittsbalken zählt nicht mit
+    key = (_encoder_fingerprint(source), pretrained, pooling,
+           dataclasses.replace(cfg, progress=False), texts, labels, val, max_length,
+           train_layers, device.type)  # der Fortschrittsbalken zählt nicht mit
     art = load_or_train("bert", key, train, use_cache=use_cache, code=__name__)
-    net = _classifier(source, classes, train_layers, weights=art.tensors).to(device)
+    net = _rebuild(source, len(classes), pooling, art.tensors).to(device)
     return TextClassifier(net, tokenizer, classes, cfg, History(**art.info["history"]),
-                          art.info["seconds"], max_length=max_length, from_cache=art.from_cache)
+                          art.info["seconds"], max_length=max_length,
+                          from_cache=art.from_cache, encoder=_encoder_name(source),
+                          pretrained=pretrained)
 
 
-def _classifier(source: str, classes: list[str], train_layers: int | None, *, weights=None):
-    """Encoder mit neuem Klassifikationskopf für ``classes``, untere Schichten eingefroren.
+def _check_val(val_texts, val_labels, train_labels):
+    if val_texts is None and val_labels is None:
+        return None
+    if val_texts is None or val_labels is None:
+        raise ValueError("val_texts und val_labels gehören zusammen: beide angeben oder keins.")
+    texts = check_str_list("val_texts", val_texts)
+    labels = check_str_list("val_labels", val_labels)
+    check_same_length(val_texts=texts, val_labels=labels)
+    unknown = sorted(set(labels) - set(train_labels))
+    if unknown:
+        raise ValueError(f"val_labels enthält Klassen, die im Training fehlen: {unknown}.")
+    return texts, labels
 
-    Mit ``weights`` (einem state_dict) werden diese Gewichte eingesetzt, und das Modell
-    kommt im Auswertungsmodus zurück. Der dabei zufällig angelegte und gleich wieder
-    überschriebene Kopf verbraucht keine globalen Zufallszahlen.
+
+def _encoder_name(source: str) -> str:
+    """Lesbarer Name: Hub-Name, Ordnername oder der des eingebetteten Encoders."""
+    from kibuch.text.tokens import ENCODER_HUB_NAME, encoder_dir
+
+    with contextlib.suppress(RuntimeError):
+        if Path(source).resolve() == encoder_dir().resolve():
+            return ENCODER_HUB_NAME
+    return Path(source).name if Path(source).is_dir() else source
+
+
+def _rebuild(source: str, n_classes: int, pooling: str, weights):
+    """Klassifikator aus gespeicherten Gewichten, im Auswertungsmodus.
+
+    Die Architektur kommt aus der Konfiguration (keine vortrainierten Gewichte laden, sie
+    würden ohnehin überschrieben); der Zufall des Anlegens berührt den globalen Seed nicht.
     """
     import torch
-    from transformers import AutoModelForSequenceClassification
+    from transformers import AutoConfig, AutoModel
 
-    rng = torch.random.fork_rng(devices=[]) if weights is not None else contextlib.nullcontext()
-    with rng, _quiet_transformers():
-        net = AutoModelForSequenceClassification.from_pretrained(
-            source, num_labels=len(classes), id2label=dict(enumerate(classes)),
-            label2id={c: i for i, c in enumerate(classes)}, local_files_only=_local_only(source),
-        )
-    _freeze_lower_layers(net, train_layers)
-    if weights is None:
-        return net
+    with torch.random.fork_rng(devices=[]), _quiet_transformers():
+        config = AutoConfig.from_pretrained(source, local_files_only=_local_only(source))
+        encoder = AutoModel.from_config(config, add_pooling_layer=False)
+        net = EncoderClassifier(encoder, n_classes, pooling)
     net.load_state_dict(weights)
     return net.eval()

@@ -44,11 +44,13 @@ class GPTConfig:
     n_head: int = 4  # Attention-Köpfe pro Block
     n_embd: int = 128  # Breite der Token-Vektoren
     dropout: float = 0.0  # Dropout (bei kurzem Training unnötig)
+    fused: bool = True  # schneller Attention-Kern von torch (False: eigene Implementierung)
 
     def __post_init__(self):
         for name in ("vocab_size", "block_size", "n_layer", "n_head", "n_embd"):
             setattr(self, name, check_int(name, getattr(self, name), minimum=1))
         self.dropout = check_probability("dropout", self.dropout, open_max=True)
+        self.fused = check_bool("fused", self.fused)
         if self.n_embd % self.n_head:
             raise ValueError(
                 f"n_embd ({self.n_embd}) muss durch n_head ({self.n_head}) teilbar sein."
@@ -62,7 +64,7 @@ class GPT(nn.Module):
         super().__init__()
         self.config = check_instance("config", config, GPTConfig, "eine GPTConfig")
         block = BlockConfig(n_embd=config.n_embd, n_head=config.n_head, ff_mult=4,
-                            dropout=config.dropout, causal=True)
+                            dropout=config.dropout, causal=True, fused=config.fused)
         self.wte = nn.Embedding(config.vocab_size, config.n_embd)  # Token-Embedding
         self.wpe = nn.Embedding(config.block_size, config.n_embd)  # gelernte Positionen
         self.drop = nn.Dropout(config.dropout)
