@@ -87,6 +87,7 @@ def test_make_tree_model():
     forest = make_tree_model(np.int64(4), forest=True, n_estimators=7, seed=2)
     assert isinstance(forest, RandomForestRegressor)
     assert (forest.max_depth, forest.n_estimators, forest.random_state) == (4, 7, 2)
+    assert forest.max_features == 1.0  # alle Merkmale an jedem Knoten: Bagging
 
 
 def test_models_table():

@@ -58,10 +58,10 @@ def test_fine_tune_small_run(tokenizer, tmp_cache):
     batch = tokenizer(TEXTS[:5], padding=True, truncation=True, max_length=16,
                       return_tensors="pt")
     with torch.no_grad():
-        expected = torch.softmax(clf.model(**batch).logits, dim=-1).numpy()
+        expected = torch.softmax(clf.model(**batch), dim=-1).numpy()
     assert abs(proba - expected).max() < 1e-6
     # nur die oberste Schicht und der Kopf werden trainiert
-    base = clf.model.bert
+    base = clf.model.encoder
     assert not any(p.requires_grad for p in base.embeddings.parameters())
     assert not any(p.requires_grad for p in base.encoder.layer[0].parameters())
     assert all(p.requires_grad for p in base.encoder.layer[-1].parameters())
@@ -194,15 +194,12 @@ def test_attention_maps():
 
 
 def test_freeze_options():
-    from transformers import AutoModelForSequenceClassification
-
-    model = AutoModelForSequenceClassification.from_pretrained(
-        tokens.encoder_dir(), num_labels=3, local_files_only=True)
+    model = bert.build_classifier(3)
     bert._freeze_lower_layers(model, None)
     assert all(p.requires_grad for p in model.parameters())
     bert._freeze_lower_layers(model, 6)  # alle Schichten, aber Embeddings eingefroren
-    assert not any(p.requires_grad for p in model.bert.embeddings.parameters())
-    assert all(p.requires_grad for p in model.bert.encoder.layer[0].parameters())
-    assert all(p.requires_grad for p in model.classifier.parameters())
+    assert not any(p.requires_grad for p in model.encoder.embeddings.parameters())
+    assert all(p.requires_grad for p in model.encoder.encoder.layer[0].parameters())
+    assert all(p.requires_grad for p in model.head.parameters())
     with pytest.raises(ValueError):
         bert._freeze_lower_layers(model, 7)

@@ -74,7 +74,7 @@ def test_cache_hit_returns_the_same_weights_without_training(tmp_cache, fit_call
     probe = ["Wunderbar!", "Ganz schlimm.", "Es ist Dienstag."]
     np.testing.assert_array_equal(first.predict_proba(probe), second.predict_proba(probe))
     # eingefroren wie beim Training: nur die oberste Schicht und der Kopf lernen
-    base = second.model.bert
+    base = second.model.encoder
     assert not any(p.requires_grad for p in base.embeddings.parameters())
     assert all(p.requires_grad for p in base.encoder.layer[-1].parameters())
     assert _entries(tmp_cache) == entries  # kein zweiter Eintrag

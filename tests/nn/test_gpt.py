@@ -218,3 +218,46 @@ def test_train_uses_artifact_cache(tmp_path, monkeypatch):
 def test_train_errors(call, error):
     with pytest.raises(error):
         call(*tiny())
+
+
+def test_text_loss_matches_direct_computation_and_scores_every_char():
+    """text_loss wertet jedes Zeichen ab dem zweiten genau einmal, mit genug Kontext."""
+    import math
+
+    from kibuch.nn.gpt import GPT, GPTConfig, text_loss
+    from kibuch.text.tokens import CharTokenizer
+
+    torch.manual_seed(0)
+    text = "abcab cabba cab" * 3
+    tok = CharTokenizer.from_text(text)
+    model = GPT(GPTConfig(vocab_size=tok.vocab_size, block_size=8, n_layer=1, n_head=2,
+                          n_embd=8)).eval()
+    ids = torch.tensor(tok.encode(text))
+    # direkt: jedes Zeichen j ≥ 1 mit dem längsten Kontext, den das Fenster hergibt
+    expected = 0.0
+    for j in range(1, len(ids)):
+        ctx = ids[max(0, j - 8) : j][None]
+        logp = torch.log_softmax(model(ctx)[0][0, -1], dim=-1)
+        expected -= logp[ids[j]].item()
+    expected /= len(ids) - 1
+    got = text_loss(model, tok, text, batch_size=3)
+    # Mindestens T/2 Kontext statt des längsten möglichen: kleine Abweichung erlaubt
+    assert abs(got - expected) < 0.05
+    assert math.isfinite(got)
+    short = text_loss(model, tok, text[:5])  # kürzer als die Kontextlänge
+    first = -sum(torch.log_softmax(model(ids[:4][None])[0][0], dim=-1)[i, ids[i + 1]].item()
+                 for i in range(4)) / 4
+    assert short == pytest.approx(first, rel=1e-5)
+    with pytest.raises(ValueError, match="text"):
+        text_loss(model, tok, "a")
+    with pytest.raises(TypeError, match="tokenizer"):
+        text_loss(model, "tok", text)
+
+
+def test_gpt_recipe_depends_on_device():
+    from kibuch.nn.gpt import gpt_recipe
+
+    cpu_model, cpu_train = gpt_recipe("cpu")
+    assert cpu_model.n_layer == 3 and cpu_train.steps == 3000
+    with pytest.raises((TypeError, ValueError), match="device"):
+        gpt_recipe(3)

@@ -550,6 +550,13 @@ def _valid_table() -> dict:
             else d.encoder, "tokenizer": d.tokenizer, "max_length": 16},
         "kibuch.nn.bert.attention_maps": lambda: {
             "text": "Hallo Welt", "model": d.encoder_attentions, "tokenizer": d.tokenizer},
+        "kibuch.nn.bert.mean_pool": lambda: {
+            "hidden": __import__("torch").ones(2, 3, 4),
+            "attention_mask": __import__("torch").tensor([[1, 1, 0], [1, 0, 0]])},
+        "kibuch.nn.bert.encoder_cached": lambda: {"name": "kibuch-test/gibt-es-nicht",
+                                                  "cache_dir": str(d.tmp)},
+        "kibuch.nn.bert.build_classifier": lambda: {"n_classes": 2, "pooling": "cls"},
+        "kibuch.nn.bert.EncoderClassifier": lambda: {"encoder": d.encoder, "n_classes": 3},
         "kibuch.nn.bert.TextBatches": lambda: {"texts": d.texts[:4], "labels": [0, 1, 0, 1],
                                                "tokenizer": d.tokenizer, "batch_size": 2,
                                                "max_length": 8},
@@ -660,6 +667,11 @@ def _valid_table() -> dict:
                                                                "min_ratings": 2},
         "kibuch.scratch.recommender.recommend_item_knn": lambda: {
             "train": d.split_ratings[0], "users": [0, 1], "k": 3, "min_ratings": 2},
+        "kibuch.scratch.recommender.matrix_factors": lambda: {
+            "train": d.split_ratings[0], "n_factors": 3, "min_ratings": 2},
+        "kibuch.scratch.recommender.recommend_mf": lambda: {
+            "train": d.split_ratings[0], "users": [0, 1], "k": 3, "n_factors": 3,
+            "min_ratings": 2},
         "kibuch.scratch.recommender.precision_recall_at_k": lambda: {
             "recommendations": {0: [1, 2, 3]}, "relevant": {0: {2}}, "k": 3},
         # -------------------------------------------------------------------- text
@@ -767,6 +779,9 @@ def _valid_table() -> dict:
                                                        "label": int(d.digits[1][0])},
         "kibuch.viz.ml_figures.elbow_silhouette_figure": lambda: {"scores": d.elbow, "best_k": 2},
         "kibuch.viz.ml_figures.gridworld_figure": lambda: {"env": d.grid_world},
+        "kibuch.viz.ml_figures.validation_curve_figure": lambda: {
+            "param_range": np.array([1.0, 2.0, 3.0]), "train_errors": np.ones((3, 2)),
+            "val_errors": np.ones((3, 2)), "best": 2},
         "kibuch.viz.ml_figures.kmeans_steps_figure": lambda: {"X": d.X2, "result": d.kmeans_result},
         "kibuch.viz.ml_figures.confusion_figure": lambda: {
             "y_true": np.array([0, 1, 0, 1]), "predictions": {"Modell": np.array([0, 1, 1, 1])},
@@ -867,6 +882,18 @@ def _extra_table(d, np) -> dict:
             "seed": [0, 1, 0, 1], "einstellung": [1e-3] * 4, "val_acc": [0.5, 0.6, 0.3, 0.4],
             "test_acc": [0.55, 0.6, 0.3, 0.45], "gewaehlt": [True] * 4})
 
+    def tiny_text_splits():
+        import pandas as pd
+
+        frame = pd.DataFrame({"text": d.texts[:6], "label": d.labels[:6]})
+        return {name: frame for name in ("train", "validation", "test", "ood")}
+
+    def tiny_bert_recipe():
+        from kibuch.chapters.ch03_4_bert import BertRecipe
+
+        return BertRecipe(seeds=(0,), epochs=1, batch_size=6, max_length=8,
+                          lr_pretrained=(1e-4,), lr_random=(1e-4,), c_grid=(1.0,))
+
     def classifier_parts():
         c = d.classifier
         return {"model": c.model, "tokenizer": c.tokenizer, "labels": c.labels,
@@ -880,6 +907,25 @@ def _extra_table(d, np) -> dict:
             "train_texts": d.texts[:4], "train_labels": d.labels[:4], "max_length": 8,
             "epochs": 1, "batch_size": 4, "use_cache": False},
         "kibuch.nn.bert.TextClassifier": classifier_parts,
+        # Kapitel 3.4.2 (BERT): winzige Aufteilungen, ein Seed, eine Epoche
+        "kibuch.chapters.ch03_4_bert.BertRecipe": lambda: {"seeds": (0,), "epochs": 1},
+        "kibuch.chapters.ch03_4_bert.macro_f1": lambda: {"y_true": ["a", "b"],
+                                                         "y_pred": ["a", "a"]},
+        "kibuch.chapters.ch03_4_bert.fit_tfidf": lambda: {"splits": tiny_text_splits()},
+        "kibuch.chapters.ch03_4_bert.fit_embedding_lr": lambda: {"splits": tiny_text_splits()},
+        "kibuch.chapters.ch03_4_bert.EmbeddingClassifier": lambda: {
+            "model": d.encoder, "tokenizer": d.tokenizer, "regression": None,
+            "max_length": 8},
+        "kibuch.chapters.ch03_4_bert.run_fine_tuning": lambda: {
+            "splits": tiny_text_splits(), "recipe": tiny_bert_recipe(), "use_cache": False},
+        "kibuch.chapters.ch03_4_bert.tune": lambda: {
+            "splits": tiny_text_splits(), "recipe": tiny_bert_recipe(), "lr": 1e-4,
+            "use_cache": False},
+        "kibuch.chapters.ch03_4_bert.scores": lambda: {
+            "predict": lambda texts: ["positiv"] * len(texts), "splits": tiny_text_splits()},
+        "kibuch.chapters.ch03_4_bert.summarize": lambda: {"runs": {
+            "a": __import__("pandas").DataFrame({"validation": [0.5, 0.6], "test": [0.4, 0.5],
+                                                 "ood": [0.3, 0.4]})}},
         "kibuch.nn.convnet.conv_block": lambda: {"c_in": 1, "c_out": 2, "pool": True},
         "kibuch.data.images.ImageSplits": lambda: {
             "name": "digits", "X_train": d.digits[0][:20], "y_train": d.digits[1][:20],
@@ -889,6 +935,8 @@ def _extra_table(d, np) -> dict:
             "batches": d.loaders[0],
             "augment": __import__("kibuch.training.augment", fromlist=["x"]).AffineAugment()},
         "kibuch.viz.book.format_result": lambda: {"value": 0.5},
+        "kibuch.viz.book.claim": lambda: {"condition": True, "statement": "Sweep-Aussage"},
+        "kibuch.viz.book.compare_text": lambda: {"a": 0.9, "b": 0.8},
         "kibuch.viz.book.report_results": lambda: {"prefix_or_results": "sweep.test",
                                                    "wert": 0.5},
         # Kapitel 3.3.2 (Transfer): winziges ConvNet aus train_cnn, 8 × 8-Bilder
@@ -1205,7 +1253,8 @@ ZERO_OK_INT = {"padding", "snapshot_every", "switch_epoch", "warmup", "n_backwar
                "digits", "size", "n_keep", "labeling_items", "min_len", "min_rows", "pad",
                "third"}  # third: eine Klassennummer, die Ziffer 0 ist gültig
 #: Gleitkomma-Argumente, für die 0 gültig ist, obwohl ihr Name „positiv“ nahelegt.
-FLOAT_ZERO_OK = {("kibuch.chapters.ch05_risks.fgsm_attack", "eps")}
+FLOAT_ZERO_OK = {("kibuch.chapters.ch05_risks.fgsm_attack", "eps"),
+                 ("kibuch.viz.book.compare_text", "tol")}  # 0 = genauer Vergleich
 #: Argumente ohne Standardwert, für die None trotzdem gültig ist.
 OPTIONAL_PARAMS = {("kibuch.text.sampling.check_sampling_options", "top_k"),
                    ("kibuch.text.sampling.check_sampling_options", "top_p"),
@@ -1287,6 +1336,7 @@ KIND_OVERRIDE = {
     ("kibuch.scratch.recommender.relevant_items", "threshold"): "float_any",
     ("kibuch.scratch.recommender.recommend_popular", "users"): "users",
     ("kibuch.scratch.recommender.recommend_item_knn", "users"): "users",
+    ("kibuch.scratch.recommender.recommend_mf", "users"): "users",
     ("kibuch.nn.cnn.filter_image", "padding"): "padding",
     ("kibuch.core.checks.check_float", "value"): "float_any",
     ("kibuch.core.checks.check_probability", "value"): "float",

@@ -1,4 +1,5 @@
-"""Tests für kibuch.scratch.recommender – Teilung, Basislinie, Item-Ähnlichkeit, Metriken."""
+"""Tests für kibuch.scratch.recommender – Teilung, Basislinie, Item-Ähnlichkeit,
+Matrixfaktorisierung, Metriken."""
 
 import numpy as np
 import pandas as pd
@@ -7,8 +8,10 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from kibuch.scratch.recommender import (
     item_similarity,
+    matrix_factors,
     precision_recall_at_k,
     recommend_item_knn,
+    recommend_mf,
     recommend_popular,
     relevant_items,
     split_by_time,
@@ -62,6 +65,58 @@ def test_recommendations_exclude_seen_and_rank(ratings):
     mask = np.isin(film_ids, list(ratings.loc[ratings["user_id"] == u, "film_id"]))
     scores = np.where(mask, -np.inf, S[mask].sum(axis=0))
     assert knn[u][0] == film_ids[np.argmax(scores)]
+
+
+def _binary(ratings):
+    return pd.crosstab(ratings["user_id"], ratings["film_id"]).clip(upper=1)
+
+
+def test_matrix_factors_full_rank_reconstructs(ratings):
+    matrix = _binary(ratings)
+    user_ids, film_ids, P, Q = matrix_factors(ratings, n_factors=min(matrix.shape),
+                                              min_ratings=1)
+    np.testing.assert_array_equal(user_ids, matrix.index.to_numpy())
+    np.testing.assert_array_equal(film_ids, matrix.columns.to_numpy())
+    assert P.shape == (len(user_ids), min(matrix.shape)) and Q.shape[0] == len(film_ids)
+    np.testing.assert_allclose(P @ Q.T, matrix.to_numpy(dtype=float), atol=1e-10)
+
+
+def test_matrix_factors_is_best_low_rank_approximation(ratings):
+    """Eckart–Young: Der Fehler des Rangs f ist die Wurzel der übrigen Singulärwerte²;
+    er sinkt mit f, und Q hat orthonormale Spalten."""
+    R = _binary(ratings).to_numpy(dtype=float)
+    s = np.linalg.svd(R, compute_uv=False)
+    errors = []
+    for f in (1, 3, 8):
+        _, _, P, Q = matrix_factors(ratings, n_factors=f, min_ratings=1)
+        np.testing.assert_allclose(Q.T @ Q, np.eye(f), atol=1e-10)
+        err = np.linalg.norm(R - P @ Q.T)
+        assert err == pytest.approx(np.sqrt(np.sum(s[f:] ** 2)))
+        errors.append(err)
+    assert errors == sorted(errors, reverse=True)
+
+
+def test_recommend_mf_ranks_by_dot_product(ratings):
+    users = sorted(ratings["user_id"].unique())
+    recs = recommend_mf(ratings, users, k=5, n_factors=4, min_ratings=1)
+    user_ids, film_ids, P, Q = matrix_factors(ratings, n_factors=4, min_ratings=1)
+    for i, u in enumerate(users):
+        seen = set(ratings.loc[ratings["user_id"] == u, "film_id"])
+        assert len(recs[u]) == 5 and not seen & set(recs[u])
+        scores = np.where(np.isin(film_ids, list(seen)), -np.inf, P[i] @ Q.T)
+        assert recs[u] == list(film_ids[np.argsort(-scores, kind="mergesort")[:5]])
+
+
+def test_recommend_mf_string_ids_and_unknown_users(ratings):
+    users = sorted(ratings["user_id"].unique())
+    ref = recommend_mf(ratings, users, k=4, n_factors=3, min_ratings=1)
+    text = _as_strings(ratings)  # "007" statt 7, Personen als Zahl
+    recs = recommend_mf(text, users, k=4, n_factors=3, min_ratings=1)
+    assert all([int(f) for f in recs[u]] == ref[u] for u in users)
+    # Eine unbekannte Person hat keinen Faktorvektor: Kandidaten in ID-Reihenfolge
+    unknown = recommend_mf(ratings, [999], k=3, n_factors=3, min_ratings=1)
+    assert unknown[999] == sorted(ratings["film_id"].unique())[:3]
+    assert all(type(f) is int for f in unknown[999])
 
 
 def test_precision_recall_by_hand():
@@ -157,6 +212,14 @@ def test_ids_are_plain_python_values(ratings):
         (lambda r: recommend_item_knn(r, "u1"), TypeError, "einzelner String"),
         (lambda r: recommend_item_knn(r, [0], min_ratings=0), ValueError, "min_ratings"),
         (lambda r: item_similarity(r, min_ratings=10_000), ValueError, "zwei Filme"),
+        (lambda r: matrix_factors(r, n_factors=0), ValueError, "n_factors"),
+        (lambda r: matrix_factors(r, n_factors=2.0), TypeError, "n_factors"),
+        (lambda r: matrix_factors(r, n_factors=500, min_ratings=1), ValueError, "höchstens"),
+        (lambda r: matrix_factors(r, min_ratings=10_000), ValueError, "zwei Filme"),
+        (lambda r: matrix_factors([1, 2]), TypeError, "train"),
+        (lambda r: recommend_mf(r, "u1"), TypeError, "einzelner String"),
+        (lambda r: recommend_mf(r, [0], k=0, min_ratings=1), ValueError, "k muss"),
+        (lambda r: recommend_mf(r, [0], n_factors=-1, min_ratings=1), ValueError, "n_factors"),
         (lambda r: relevant_items(r, threshold=float("nan")), ValueError, "threshold"),
         (lambda r: relevant_items(r, threshold=None), TypeError, "threshold"),
         (lambda r: precision_recall_at_k({1: [1]}, {1: set()}), ValueError, "Keine Person"),

@@ -198,6 +198,21 @@ def test_depth_error_figure(sweeps_1d):
     np.testing.assert_array_equal(lines[2][1], forest.rmse_train)
 
 
+def test_validation_curve_figure():
+    depths = np.array([1, 2, 3, 4])
+    train = np.array([[0.5, 0.6], [0.4, 0.4], [0.3, 0.2], [0.1, 0.1]])  # (Tiefen, Falten)
+    val = np.array([[0.6, 0.7], [0.5, 0.4], [0.45, 0.5], [0.6, 0.5]])
+    ax = mf.validation_curve_figure(depths, train, val, 2).axes[0]
+    lines = _lines(ax)
+    labels = [label for *_, label in lines]
+    assert labels[:2] == ["Training (Mittel der Falten)", "Validierung (Mittel der Falten)"]
+    np.testing.assert_allclose(lines[0][1], train.mean(axis=1))
+    np.testing.assert_allclose(lines[1][1], val.mean(axis=1))
+    assert list(lines[2][0]) == [2, 2]  # senkrechte Linie bei der gewählten Tiefe
+    assert len(ax.collections) == 2  # zwei schattierte Bänder ± Standardabweichung
+    assert "gewählt: 2" in [t.get_text() for t in ax.texts]
+
+
 def test_tree_slider_2d():
     X, y = make_regression_2d(80, seed=3)
     axis = np.linspace(-1, 1, 5)
@@ -302,6 +317,16 @@ def test_q_value_slider_matches_value_iteration():
         (lambda: mf.forecast_figure(pd.date_range("2020", periods=2), [1.0, 2.0],
                                     {"a": [1.0, 2.0, 3.0]}), ValueError, "länger"),
         (lambda: mf.depth_error_figure("baum", "forest"), TypeError, "depth_sweep"),
+        (lambda: mf.validation_curve_figure([1, 2], np.zeros((3, 2)), np.zeros((3, 2)), 1),
+         ValueError, "train_errors hat 3 Zeilen"),
+        (lambda: mf.validation_curve_figure([1, 2], np.zeros((2, 2)), np.zeros((2, 3)), 1),
+         ValueError, "dieselbe Form"),
+        (lambda: mf.validation_curve_figure([1, 2], np.zeros((2, 2)), np.zeros(2), 1),
+         ValueError, "val_errors"),
+        (lambda: mf.validation_curve_figure([1, 2], np.zeros((2, 2)), np.zeros((2, 2)), 5),
+         ValueError, "best"),
+        (lambda: mf.validation_curve_figure([1, 2], np.zeros((2, 2)), np.zeros((2, 2)), "1"),
+         TypeError, "best"),
         (lambda: mf.cluster_scatter_figure(pd.DataFrame({"a": [1.0], "b": [1.0],
                                                          "cluster": [0.5]}), "a", "b"),
          ValueError, "Clusternummern"),

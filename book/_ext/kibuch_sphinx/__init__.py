@@ -8,7 +8,9 @@
   „Ausführungsprotokoll“ am Ende jedes Kapitels, Version im Seitenfuß.
 - :mod:`.status`: die Direktive ``kibuch-status`` (Laufzeiten aller Kapitel).
 - :mod:`.results`: ``reports/results.json`` aus den Ergebnis-Ausgaben aller Kapitel
-  (``kibuch.viz.book.report_results``) und die Direktive ``kibuch-results``.
+  (``kibuch.viz.book.report_results``) und die Direktive ``kibuch-results``; ebenso
+  ``reports/claims.json`` aus den geprüften Aussagen (``kibuch.viz.book.claim``) und die
+  Direktive ``kibuch-claims`` (registriert in ``results.setup``).
 - :mod:`.chapters`: welche Seiten Kapitel sind und welche Nummer sie tragen.
 
 Eingebunden über ``_config.yml`` (``sphinx.local_extensions``).

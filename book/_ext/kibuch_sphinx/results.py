@@ -18,6 +18,10 @@ der Schlüssel ohne seinen letzten Teil (``cnn.mnist`` für ``cnn.mnist.test_acc
 Schlüssel von zwei Seiten, zweimal auf einer Seite oder ein Präfix auf zwei Seiten bricht
 den Build ab. Die Datei entsteht am Ende jedes HTML-Builds (auch ``singlehtml``); die
 Direktive ``{kibuch-results}`` setzt die Tabelle (Schlüssel, Wert, Kapitel).
+
+Auf demselben Weg sammelt die Erweiterung die geprüften Aussagen (``kibuch.viz.book.claim``,
+MIME-Typ ``CLAIM_MIME``) je Seite: ``reports/claims.json`` und die Direktive
+``{kibuch-claims}`` (Kapitel, Zahl der geprüften Aussagen, die Aussagen zum Aufklappen).
 """
 
 from __future__ import annotations
@@ -31,13 +35,16 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .chapters import number, number_tuple
+from .chapters import chapter_docs, number, number_tuple
 
 logger = logging.getLogger(__name__)
 
 #: Gleicher Wert wie ``kibuch.viz.book.RESULTS_MIME``.
 RESULTS_MIME = "application/vnd.kibuch.results+json"
 REPORT = Path("reports") / "results.json"
+#: Gleicher Wert wie ``kibuch.viz.book.CLAIM_MIME``.
+CLAIM_MIME = "application/vnd.kibuch.claim+json"
+CLAIMS_REPORT = Path("reports") / "claims.json"
 
 
 # --- Einsammeln -------------------------------------------------------------------------------
@@ -52,6 +59,27 @@ def notebook_results(nb) -> list[dict]:
                 if not isinstance(payload, dict):
                     raise ExtensionError(f"Ergebnis-Ausgabe ist kein JSON-Objekt: {payload!r}")
                 found.append(dict(payload))
+    return found
+
+
+def notebook_claims(nb) -> list[str]:
+    """Die Aussagen aller ``claim``-Ausgaben eines Notebooks, in Zellreihenfolge, ohne Dubletten.
+
+    Dieselbe Aussage zweimal (etwa aus einer Schleife über Seeds) zählt einmal: Gezählt
+    werden Sätze im Text, nicht Aufrufe.
+    """
+    found: list[str] = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            payload = output.get("data", {}).get(CLAIM_MIME)
+            if payload is None:
+                continue
+            statement = payload.get("statement") if isinstance(payload, dict) else None
+            if not isinstance(statement, str) or not statement.strip():
+                raise ExtensionError("Aussage-Ausgabe ohne Text unter 'statement': "
+                                     f"{payload!r}; Aussagen meldet kibuch.viz.book.claim.")
+            if statement not in found:
+                found.append(statement)
     return found
 
 
@@ -94,24 +122,37 @@ def _from_source(app, env, docname):
     return None if reader is None else reader.read(text)
 
 
-def page_results(app, env, docname: str) -> list[dict]:
-    """Die Ergebnis-Ausgaben einer Seite aus ihrem ausgeführten Notebook (siehe oben)."""
+def page_notebook(app, env, docname: str, mime: str = RESULTS_MIME):
+    """Das ausgeführte Notebook einer Seite (siehe oben), oder None.
+
+    None auch dann, wenn ``jupyter_execute`` Ausgaben hat, aber keine vom Typ ``mime``
+    (schneller Weg ohne JSON-Lesen und ohne Cache-Abfrage).
+    """
     path = _executed_dir(app) / f"{docname}.ipynb"
     if path.exists():
         text = path.read_text(encoding="utf-8")
-        if RESULTS_MIME not in text and '"output_type"' in text:
-            return []  # schneller Weg: ausgeführt, aber ohne Ergebnis-Ausgabe
+        if mime not in text and '"output_type"' in text:
+            return None  # schneller Weg: ausgeführt, aber ohne solche Ausgabe
         nb = json.loads(text)
     elif docname in getattr(env, "nb_metadata", {}):
         nb = _from_source(app, env, docname)
     else:
-        return []
-    if nb is None:
-        return []
-    if _has_outputs(nb):
-        return notebook_results(nb)
-    merged = _from_cache(app, nb)
-    return [] if merged is None else notebook_results(merged)
+        return None
+    if nb is None or _has_outputs(nb):
+        return nb
+    return _from_cache(app, nb)
+
+
+def page_results(app, env, docname: str) -> list[dict]:
+    """Die Ergebnis-Ausgaben einer Seite aus ihrem ausgeführten Notebook (siehe oben)."""
+    nb = page_notebook(app, env, docname, RESULTS_MIME)
+    return [] if nb is None else notebook_results(nb)
+
+
+def page_claims(app, env, docname: str) -> list[str]:
+    """Die geprüften Aussagen einer Seite, auf demselben Weg wie ``page_results``."""
+    nb = page_notebook(app, env, docname, CLAIM_MIME)
+    return [] if nb is None else notebook_claims(nb)
 
 
 def prefix(key: str) -> str:
@@ -182,8 +223,12 @@ def _collect(app, env):
     pages = {doc: found for doc in docs if (found := page_results(app, env, doc))}
     values, sources = merge_results(pages)
     env.kibuch_results = {"values": values, "sources": sources}
-    logger.info(f"Ergebnisse: {len(values)} Schlüssel von {len(pages)} Seiten")
-    return sorted(getattr(env, "kibuch_results_docs", set()) & env.found_docs)
+    env.kibuch_claims = {doc: found for doc in docs if (found := page_claims(app, env, doc))}
+    logger.info(f"Ergebnisse: {len(values)} Schlüssel von {len(pages)} Seiten; geprüfte "
+                f"Aussagen: {sum(map(len, env.kibuch_claims.values()))} von "
+                f"{len(env.kibuch_claims)} Seiten")
+    tables = getattr(env, "kibuch_results_docs", set()) | getattr(env, "kibuch_claims_docs", set())
+    return sorted(tables & env.found_docs)
 
 
 def _write_report(app, exception):
@@ -196,6 +241,42 @@ def _write_report(app, exception):
     path = Path(app.outdir) / REPORT
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    env = app.env
+    pages = {doc: {"number": number(env, doc), "title": _title(env, doc), "claims": claims}
+             for doc, claims in claim_rows(env).items()}
+    claims_doc = claims_document(pages, generated)
+    (Path(app.outdir) / CLAIMS_REPORT).write_text(
+        json.dumps(claims_doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# --- Geprüfte Aussagen ------------------------------------------------------------------------
+
+def claims_document(pages: dict[str, dict], generated: str) -> dict:
+    """Der Inhalt von ``claims.json``: je Seite Nummer, Titel und Aussagen, dazu ``_meta``.
+
+    ``pages`` ordnet jeder Seite ``{"number": …, "title": …, "claims": [Aussage, …]}`` zu,
+    in der Reihenfolge der Seiten im Buch.
+    """
+    total = sum(len(page["claims"]) for page in pages.values())
+    return {"_meta": {"generated": generated, "total": total,
+                      "source": "kibuch.viz.book.claim"},
+            "pages": {doc: {"number": page["number"], "title": page["title"],
+                            "count": len(page["claims"]), "claims": list(page["claims"])}
+                      for doc, page in pages.items()}}
+
+
+def claim_rows(env) -> dict[str, list[str]]:
+    """Seite → Aussagen für Tabelle und Datei: jedes Kapitel (auch ohne Aussage), dann jede
+    weitere Seite mit Aussagen, beides in Buchreihenfolge."""
+    claims = getattr(env, "kibuch_claims", {})
+    docs = chapter_docs(env)
+    docs += sorted((doc for doc in claims if doc not in docs),
+                   key=lambda doc: (not number_tuple(env, doc), number_tuple(env, doc), doc))
+    return {doc: list(claims.get(doc, [])) for doc in docs}
+
+
+def _title(env, docname: str) -> str:
+    return env.titles[docname].astext() if docname in env.titles else docname
 
 
 # --- Tabelle ----------------------------------------------------------------------------------
@@ -233,10 +314,10 @@ def _value_cell(value) -> list:
     return [nodes.paragraph(text=format_result(value))]
 
 
-def _report_uri(app, docname: str) -> str:
+def _report_uri(app, docname: str, report: Path = REPORT) -> str:
     if app.builder.name == "singlehtml":
-        return REPORT.as_posix()
-    return "../" * docname.count("/") + REPORT.as_posix()
+        return report.as_posix()
+    return "../" * docname.count("/") + report.as_posix()
 
 
 def _fill_table(app, doctree, docname):
@@ -270,21 +351,87 @@ def _fill_table(app, doctree, docname):
         node.replace_self([table, note])
 
 
+class claims_table(nodes.General, nodes.Element):
+    """Platzhalter, den ``_fill_claims`` beim Schreiben füllt."""
+
+
+class ClaimsDirective(SphinxDirective):
+    """``{kibuch-claims}``: Zahl der geprüften Aussagen je Kapitel, mit den Aussagen."""
+
+    def run(self):
+        if not hasattr(self.env, "kibuch_claims_docs"):
+            self.env.kibuch_claims_docs = set()
+        self.env.kibuch_claims_docs.add(self.env.docname)
+        return [claims_table()]
+
+
+def _statements_cell(app, claims: list[str]) -> list:
+    """Die Aussagen als Liste, in HTML zum Aufklappen (``<details>``)."""
+    if not claims:
+        return [nodes.paragraph(text="–")]
+    items = nodes.bullet_list()
+    for statement in claims:
+        items += nodes.list_item("", nodes.paragraph(text=statement))
+    if app.builder.format != "html":
+        return [items]
+    summary = f"{len(claims)} Aussage{'' if len(claims) == 1 else 'n'} anzeigen"
+    return [nodes.raw("", f"<details><summary>{summary}</summary>", format="html"), items,
+            nodes.raw("", "</details>", format="html")]
+
+
+def _fill_claims(app, doctree, docname):
+    env = app.env
+    for node in list(doctree.findall(claims_table)):
+        rows = claim_rows(env)
+        if not rows:
+            node.replace_self(nodes.paragraph(text="Noch prüft kein Kapitel Aussagen."))
+            continue
+        table = nodes.table(classes=["kibuch-claims"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (3, 2, 5):
+            group += nodes.colspec(colwidth=width)
+        head, body = nodes.thead(), nodes.tbody()
+        group += head
+        group += body
+        head += _row(["Kapitel", "Zahl der geprüften Aussagen", "Aussagen"])
+        for doc, claims in rows.items():
+            ref = nodes.paragraph()
+            ref += nodes.reference("", f"{number(env, doc)} {_title(env, doc)}".strip(),
+                                   internal=True,
+                                   refuri=app.builder.get_relative_uri(docname, doc))
+            body += _row([ref, str(len(claims)), _statements_cell(app, claims)])
+        body += _row(["Summe", str(sum(map(len, rows.values()))), ""])
+        note = nodes.paragraph(text="Maschinenlesbar: ")
+        note += nodes.reference("", CLAIMS_REPORT.as_posix(),
+                                refuri=_report_uri(app, docname, CLAIMS_REPORT))
+        note += nodes.Text(".")
+        node.replace_self([table, note])
+
+
+_DOC_SETS = ("kibuch_results_docs", "kibuch_claims_docs")
+
+
 def _purge(app, env, docname):
-    getattr(env, "kibuch_results_docs", set()).discard(docname)
+    for name in _DOC_SETS:
+        getattr(env, name, set()).discard(docname)
 
 
 def _merge(app, env, docnames, other):
-    if not hasattr(env, "kibuch_results_docs"):
-        env.kibuch_results_docs = set()
-    env.kibuch_results_docs |= getattr(other, "kibuch_results_docs", set()) & set(docnames)
+    for name in _DOC_SETS:
+        if not hasattr(env, name):
+            setattr(env, name, set())
+        getattr(env, name).update(getattr(other, name, set()) & set(docnames))
 
 
 def setup(app):
     app.add_node(results_table)
     app.add_directive("kibuch-results", ResultsDirective)
+    app.add_node(claims_table)
+    app.add_directive("kibuch-claims", ClaimsDirective)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-updated", _collect)
     app.connect("doctree-resolved", _fill_table)
+    app.connect("doctree-resolved", _fill_claims)
     app.connect("build-finished", _write_report)

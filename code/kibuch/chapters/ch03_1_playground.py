@@ -7,11 +7,11 @@ Zwei Themen:
   der kleinsten Quadrate an dieselben Daten angepasst. Jedes Modell ist linear in
   seinen Parametern; es unterscheidet sich nur in den *Merkmalen* (Features), die es
   aus ``x`` bildet (``CURVE_MODELS``).
-* **Baum-Spielwiese**: Ein Entscheidungsbaum oder ein Random Forest wird für jede
-  maximale Tiefe einmal trainiert; ``depth_sweep`` liefert Trainings- und
-  Test-RMSE sowie die Vorhersagen auf einem Gitter. Daraus baut das Kapitel
-  interaktive Figuren mit einem Schieberegler über die Tiefe
-  (:mod:`kibuch.viz.ml_figures`).
+* **Baum-Spielwiese**: Ein Entscheidungsbaum oder ein Random Forest (hier als Bagging,
+  siehe ``make_tree_model``) wird für jede maximale Tiefe einmal trainiert;
+  ``depth_sweep`` liefert Trainings- und Test-RMSE sowie die Vorhersagen auf einem
+  Gitter. Daraus baut das Kapitel interaktive Figuren mit einem Schieberegler über die
+  Tiefe (:mod:`kibuch.viz.ml_figures`).
 
 Die synthetischen Daten dazu (``make_curve_data``, ``make_regression_1d``,
 ``make_regression_2d``) liefert :mod:`kibuch.data.synthetic.curves`.
@@ -113,7 +113,14 @@ class DepthSweep:
 
 def make_tree_model(depth: int | None, *, forest: bool = False, n_estimators: int = 50,
                     seed: int = 0):
-    """Ein ``DecisionTreeRegressor`` oder ``RandomForestRegressor`` mit ``max_depth=depth``."""
+    """Ein ``DecisionTreeRegressor`` oder ``RandomForestRegressor`` mit ``max_depth=depth``.
+
+    Der Forest prüft an jedem Knoten *alle* Merkmale (``max_features=1.0``, in
+    scikit-learn der Standard für Regression): Seine Bäume unterscheiden sich nur durch
+    ihre Bootstrap-Stichprobe der Trainingsdaten. Das ist Bagging (*bootstrap
+    aggregating*); bei den ein- und zweidimensionalen Daten der Spielwiese gäbe es ohnehin
+    kaum Merkmale zum Auslosen.
+    """
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.tree import DecisionTreeRegressor
 
@@ -122,7 +129,7 @@ def make_tree_model(depth: int | None, *, forest: bool = False, n_estimators: in
     seed = check_int("seed", seed, minimum=0)
     if check_bool("forest", forest):
         return RandomForestRegressor(n_estimators=n_estimators, max_depth=depth,
-                                     random_state=seed, n_jobs=1)
+                                     max_features=1.0, random_state=seed, n_jobs=1)
     return DecisionTreeRegressor(max_depth=depth, random_state=seed)
 
 

@@ -85,6 +85,60 @@ def load_encoder(name_or_path=None, *, output_attentions: bool = False):
     return model.eval()
 
 
+# --------------------------------------------------------------------------- Encoder-Wahl
+
+#: Deutschsprachiger BERT-Encoder vom Hugging Face Hub, falls er lokal im Cache liegt.
+GERMAN_ENCODER = "deepset/gbert-base"
+#: Umgebungsvariable, die einen anderen deutschen oder mehrsprachigen Encoder wählt.
+ENCODER_ENV = "KIBUCH_ENCODER"
+
+
+def german_encoder() -> str:
+    """Hub-Name des deutschen Encoders: ``$KIBUCH_ENCODER`` oder :data:`GERMAN_ENCODER`."""
+    name = os.environ.get(ENCODER_ENV, "").strip()
+    return name or GERMAN_ENCODER
+
+
+def encoder_cached(name: str, *, cache_dir=None) -> bool:
+    """Liegt der Hub-Encoder ``name`` vollständig im lokalen Hugging-Face-Cache?
+
+    Geprüft werden Konfiguration, Tokenizer-Vokabular und Gewichte; es wird nichts
+    heruntergeladen. Ein lokaler Ordner zählt als vorhanden, wenn er ``config.json`` hat.
+    ``cache_dir`` ersetzt den Standard-Cache (``$HF_HUB_CACHE``, für Tests).
+    """
+    from huggingface_hub import try_to_load_from_cache
+
+    name = check_str("name", name)
+    if Path(name).is_dir():
+        return (Path(name) / "config.json").is_file()
+    if cache_dir is not None:
+        cache_dir = str(check_instance("cache_dir", cache_dir, (str, os.PathLike),
+                                       "ein Ordner oder None"))
+
+    def cached(filename: str) -> bool:
+        return isinstance(try_to_load_from_cache(name, filename, cache_dir=cache_dir), str)
+
+    weights = cached("model.safetensors") or cached("pytorch_model.bin")
+    vocab = cached("tokenizer.json") or cached("vocab.txt")
+    return cached("config.json") and weights and vocab
+
+
+def available_encoders(*, cache_dir=None) -> dict[str, str | None]:
+    """Die Encoder, mit denen das Kapitel rechnet: Anzeigename → ``model``-Argument.
+
+    Immer dabei ist das eingebettete all-MiniLM-L6-v2 (``None``). Der deutsche Encoder
+    (:func:`german_encoder`) kommt dazu, wenn er im lokalen Cache liegt – auf dem
+    GPU-Runner lädt der Workflow ihn vorab herunter; offline ohne Cache fehlt er.
+    """
+    from kibuch.text.tokens import ENCODER_HUB_NAME
+
+    found = {ENCODER_HUB_NAME.split("/")[-1]: None}
+    name = german_encoder()
+    if encoder_cached(name, cache_dir=cache_dir):
+        found[name.split("/")[-1]] = name
+    return found
+
+
 # --------------------------------------------------------------------------- Vortraining
 
 
@@ -225,6 +279,15 @@ POOLINGS = ("mean", "cls")
 
 def mean_pool(hidden, attention_mask):
     """Mittelwert der Token-Vektoren ohne Auffüll-Tokens: (B, T, C), (B, T) → (B, C)."""
+    import torch
+
+    check_instance("hidden", hidden, torch.Tensor, "ein Tensor (B, T, C)")
+    check_instance("attention_mask", attention_mask, torch.Tensor, "ein Tensor (B, T)")
+    if hidden.dim() != 3 or attention_mask.shape != hidden.shape[:2]:
+        raise ValueError(f"hidden (B, T, C) und attention_mask (B, T) passen nicht zusammen: "
+                         f"{tuple(hidden.shape)} und {tuple(attention_mask.shape)}.")
+    if not torch.isfinite(hidden).all():
+        raise ValueError("hidden enthält NaN oder unendliche Werte.")
     mask = attention_mask.unsqueeze(-1).to(hidden.dtype)  # (B, T, 1)
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, C)
 
@@ -314,7 +377,8 @@ class EncoderClassifier(nn.Module):
         self.pooling = check_choice("pooling", pooling, POOLINGS)  # "mean" oder "cls"
         self.drop = nn.Dropout(check_probability("dropout", dropout, open_max=True))
         hidden = encoder.config.hidden_size  # Breite C der Token-Vektoren
-        self.head = nn.Linear(hidden, check_int("n_classes", n_classes, minimum=2))
+        self.head = nn.Linear(hidden, check_int("n_classes", n_classes, minimum=2,
+                                                maximum=100_000))
 
     def forward(self, input_ids, attention_mask, token_type_ids=None):
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
@@ -335,9 +399,11 @@ def build_classifier(n_classes: int, *, model=None, pretrained: bool = True,
     quiet_import_transformers()
     from transformers import AutoConfig, AutoModel
 
-    n_classes = check_int("n_classes", n_classes, minimum=2)
+    n_classes = check_int("n_classes", n_classes, minimum=2, maximum=100_000)
     pretrained = check_bool("pretrained", pretrained)
     pooling = check_choice("pooling", pooling, POOLINGS)
+    if model is not None:
+        check_instance("model", model, (str, os.PathLike), "ein Pfad, ein Hub-Name oder None")
     source = resolve_encoder(model)
     with _quiet_transformers():
         if pretrained:
@@ -509,6 +575,7 @@ def fine_tune(train_texts, train_labels, *, model: str | None = None, pretrained
            train_layers, device.type)  # der Fortschrittsbalken zählt nicht mit
     art = load_or_train("bert", key, train, use_cache=use_cache, code=__name__)
     net = _rebuild(source, len(classes), pooling, art.tensors).to(device)
+    _freeze_lower_layers(net, train_layers)  # wie beim Training, falls weitertrainiert wird
     return TextClassifier(net, tokenizer, classes, cfg, History(**art.info["history"]),
                           art.info["seconds"], max_length=max_length,
                           from_cache=art.from_cache, encoder=_encoder_name(source),

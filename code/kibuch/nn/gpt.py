@@ -181,6 +181,68 @@ def gpt_train_config(**overrides) -> TrainConfig:
     return train_config_with(recipe, **overrides)
 
 
+def gpt_recipe(device=None) -> tuple[GPTConfig, TrainConfig]:
+    """Modell und Training für das Kapitel, passend zum Gerät: ``(GPTConfig, TrainConfig)``.
+
+    Auf der CPU ein winziges Modell (3 Blöcke, 96 Dimensionen, 64 Zeichen Kontext), das in
+    gut zwei Minuten auf zwei Kernen trainiert; auf einer GPU derselbe Code mit einem
+    größeren Modell und längerem Training. Welches Gerät es war, steht danach in
+    ``info["device"]`` von :func:`train_gpt`.
+    """
+    from kibuch.core.device import as_device
+
+    if as_device(device).type == "cuda":
+        config = GPTConfig(block_size=128, n_layer=6, n_head=6, n_embd=384, dropout=0.1)
+        return config, gpt_train_config(steps=5000, batch_size=64, eval_every=250, lr=1e-3)
+    config = GPTConfig(block_size=64, n_layer=3, n_head=4, n_embd=96)
+    return config, gpt_train_config(steps=3000, batch_size=32, eval_every=250)
+
+
+@torch.no_grad()
+def text_loss(model: GPT, tokenizer, text: str, *, batch_size: int = 256) -> float:
+    """Kreuzentropie in nats pro Zeichen auf dem ganzen ``text`` (wie beim n-Gramm-Vergleich).
+
+    Das Fenster der Kontextlänge ``T`` wandert in Schritten von ``T/2`` über den Text; von
+    jedem Fenster zählen nur die hinteren ``T/2`` Positionen (beim ersten alle), so sieht
+    jede gewertete Position mindestens ``T/2`` Zeichen Kontext. Gewertet wird jedes
+    Zeichen ab dem zweiten.
+    """
+    from kibuch.text.tokens import CharTokenizer
+
+    check_instance("model", model, GPT, "ein GPT")
+    check_instance("tokenizer", tokenizer, CharTokenizer, "ein CharTokenizer")
+    text = check_str("text", text)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    ids = torch.tensor(tokenizer.encode(text), dtype=torch.long)  # (N,)
+    if len(ids) < 2:
+        raise ValueError("text muss mindestens zwei Zeichen haben.")
+    t = model.config.block_size
+    stride = max(t // 2, 1)
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    n_pred = len(ids) - 1  # so viele Zeichen werden vorhergesagt
+    width = min(t, n_pred)  # Fensterbreite
+    starts = list(range(0, n_pred - width + 1, stride))
+    if starts[-1] != n_pred - width:
+        starts.append(n_pred - width)  # das letzte Fenster endet am Textende
+    windows, scored = [], 0  # (Start, erste neue Position im Fenster); bis wohin gewertet
+    for start in starts:
+        windows.append((start, scored - start))
+        scored = start + width
+    nll = 0.0
+    for i in range(0, len(windows), batch_size):
+        chunk = windows[i : i + batch_size]
+        x = torch.stack([ids[s : s + width] for s, _ in chunk]).to(device)  # (B, T)
+        y = torch.stack([ids[s + 1 : s + 1 + width] for s, _ in chunk]).to(device)  # (B, T)
+        logp = F.log_softmax(model(x)[0], dim=-1)  # (B, T, V)
+        picked = logp.gather(-1, y[..., None])[..., 0]  # (B, T): log P(richtiges Zeichen)
+        for b, (_, first) in enumerate(chunk):
+            nll -= picked[b, first:].sum().item()
+    model.train(was_training)
+    return nll / n_pred
+
+
 class RandomWindows:
     """Zufällige Textausschnitte als Batches ``(x, y)``: ``y`` ist ``x`` um ein Token verschoben.
 

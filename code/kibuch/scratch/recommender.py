@@ -12,6 +12,11 @@ Eingabe ist eine Bewertungstabelle mit den Spalten ``user_id``, ``film_id``,
   denselben Personen bewertet wurden (Kosinus-Ähnlichkeit der Spalten der
   Nutzer-Film-Matrix). Ein Kandidat erhält die Summe seiner Ähnlichkeiten zu allen
   Filmen, die die Person schon bewertet hat.
+* ``matrix_factors`` und ``recommend_mf`` zerlegen dieselbe Nutzer-Film-Matrix in zwei
+  schmale Faktormatrizen (*matrix factorization*): ``R ≈ P·Qᵀ`` mit ``f`` Zahlen je Person
+  (Zeile von ``P``) und je Film (Zeile von ``Q``). Hier die einfachste Form, eine
+  abgeschnittene Singulärwertzerlegung der 0/1-Matrix (nach Cremonesi et al. 2010,
+  „PureSVD“); ein Kandidat erhält das Skalarprodukt ``p_u · q_i``.
 * ``precision_recall_at_k`` misst, wie viele der zurückgehaltenen, gut bewerteten
   Filme unter den ersten ``k`` Empfehlungen stehen.
 
@@ -139,17 +144,14 @@ def recommend_popular(train: pd.DataFrame, users, k: int = 10) -> dict[object, l
     return result
 
 
-def item_similarity(train: pd.DataFrame, *, min_ratings: int = 10
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Kosinus-Ähnlichkeit aller Filme mit mindestens ``min_ratings`` Bewertungen.
+def _user_film_matrix(train: pd.DataFrame, min_ratings: int):
+    """Binäre Nutzer-Film-Matrix (1 = bewertet) der Filme mit ≥ ``min_ratings`` Bewertungen.
 
-    Grundlage ist die binäre Nutzer-Film-Matrix (1 = bewertet). Rückgabe:
-    ``film_ids`` (I,) und die Ähnlichkeitsmatrix (I, I) mit Nullen auf der Diagonale.
+    Rückgabe: ``user_ids`` (U,), ``film_ids`` (I,), beide sortiert, und die dünn besetzte
+    Matrix ``R`` (U, I).
     """
     from scipy import sparse
 
-    train = _check_ratings(train, "train")
-    min_ratings = check_int("min_ratings", min_ratings, minimum=1)
     counts = train["film_id"].value_counts()
     film_ids = np.sort(counts[counts >= min_ratings].index.to_numpy())
     if len(film_ids) < 2:
@@ -161,6 +163,21 @@ def item_similarity(train: pd.DataFrame, *, min_ratings: int = 10
     R = sparse.csr_matrix((np.ones(len(sub)), (rows, cols)),
                           shape=(len(user_ids), len(film_ids)))  # (U, I)
     R.data[:] = 1.0  # doppelte Einträge zählen einmal
+    return user_ids, film_ids, R
+
+
+def item_similarity(train: pd.DataFrame, *, min_ratings: int = 10
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Kosinus-Ähnlichkeit aller Filme mit mindestens ``min_ratings`` Bewertungen.
+
+    Grundlage ist die binäre Nutzer-Film-Matrix (1 = bewertet). Rückgabe:
+    ``film_ids`` (I,) und die Ähnlichkeitsmatrix (I, I) mit Nullen auf der Diagonale.
+    """
+    from scipy import sparse
+
+    train = _check_ratings(train, "train")
+    min_ratings = check_int("min_ratings", min_ratings, minimum=1)
+    _, film_ids, R = _user_film_matrix(train, min_ratings)  # R: (U, I)
     norms = np.sqrt(np.asarray(R.multiply(R).sum(axis=0))).ravel()  # (I,)
     Rn = R @ sparse.diags(1 / norms)  # Spalten auf Länge 1
     S = (Rn.T @ Rn).toarray()  # (I, I)
@@ -186,6 +203,64 @@ def recommend_item_knn(train: pd.DataFrame, users, k: int = 10, *,
         mask[np.array(known, dtype=int)] = True
         scores = S[mask].sum(axis=0)  # (I,)
         scores[mask] = -np.inf
+        top = np.argsort(-scores, kind="mergesort")[:k]
+        result[_native(u)] = [_native(film_ids[i]) for i in top if np.isfinite(scores[i])]
+    return result
+
+
+#: Größte Nutzer-Film-Matrix, die ``matrix_factors`` dicht zerlegt (Einträge, ~160 MB).
+_MAX_DENSE = 20_000_000
+
+
+def matrix_factors(train: pd.DataFrame, *, n_factors: int = 20, min_ratings: int = 10
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Matrixfaktorisierung der binären Nutzer-Film-Matrix: ``R ≈ P·Qᵀ``.
+
+    ``R`` (U, I) enthält eine 1, wo eine Person einen Film (mit mindestens
+    ``min_ratings`` Bewertungen) bewertet hat. Die abgeschnittene
+    Singulärwertzerlegung ``R ≈ U_f·diag(s_f)·V_fᵀ`` ist unter allen Matrizen vom Rang
+    ``n_factors`` die mit dem kleinsten quadratischen Fehler (Satz von Eckart und Young).
+    Rückgabe: ``user_ids`` (U,), ``film_ids`` (I,), ``P = U_f·diag(s_f)`` (U, f) und
+    ``Q = V_f`` (I, f) – jede Person und jeder Film wird durch ``f`` Zahlen beschrieben.
+    """
+    train = _check_ratings(train, "train")
+    n_factors = check_int("n_factors", n_factors, minimum=1)
+    min_ratings = check_int("min_ratings", min_ratings, minimum=1)
+    user_ids, film_ids, R = _user_film_matrix(train, min_ratings)  # R: (U, I)
+    if R.shape[0] * R.shape[1] > _MAX_DENSE:
+        raise ValueError(f"Die Nutzer-Film-Matrix ({R.shape[0]} × {R.shape[1]}) ist zu groß "
+                         "für die dichte Zerlegung; min_ratings erhöhen.")
+    rank_max = min(R.shape)
+    if n_factors > rank_max:
+        raise ValueError(f"n_factors ist {n_factors}, die Matrix ({R.shape[0]} × {R.shape[1]}) "
+                         f"erlaubt höchstens {rank_max} Faktoren.")
+    U, s, Vt = np.linalg.svd(R.toarray(), full_matrices=False)  # (U, r), (r,), (r, I)
+    P = U[:, :n_factors] * s[:n_factors]  # (U, f)
+    Q = Vt[:n_factors].T  # (I, f)
+    return user_ids, film_ids, P, Q
+
+
+def recommend_mf(train: pd.DataFrame, users, k: int = 10, *, n_factors: int = 20,
+                 min_ratings: int = 10) -> dict[object, list]:
+    """Empfehlungen aus der Matrixfaktorisierung: die ``k`` Filme mit größtem ``p_u · q_i``.
+
+    Kandidaten sind nur Filme mit mindestens ``min_ratings`` Bewertungen im
+    Trainingsteil; schon bewertete Filme werden nie empfohlen. Eine Person, die keinen
+    dieser Filme bewertet hat, hat keinen Faktorvektor (alle Werte 0); sie erhält die
+    Kandidaten in der Reihenfolge ihrer IDs.
+    """
+    users, k = _check_users(users), check_int("k", k, minimum=1)
+    user_ids, film_ids, P, Q = matrix_factors(train, n_factors=n_factors,
+                                              min_ratings=min_ratings)  # P: (U, f), Q: (I, f)
+    row = {key: i for i, key in enumerate(_keys(user_ids))}  # Person → Zeile von P
+    column = {key: i for i, key in enumerate(_keys(film_ids))}  # Film → Zeile von Q
+    seen = _seen_by_user(train)
+    result = {}
+    for u in users:
+        key = _id_key(u)
+        scores = P[row[key]] @ Q.T if key in row else np.zeros(len(film_ids))  # (I,)
+        known = [column[f] for f in seen.get(key, ()) if f in column]
+        scores[np.array(known, dtype=int)] = -np.inf
         top = np.argsort(-scores, kind="mergesort")[:k]
         result[_native(u)] = [_native(film_ids[i]) for i in top if np.isfinite(scores[i])]
     return result

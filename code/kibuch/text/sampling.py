@@ -56,7 +56,7 @@ def filter_logits(logits, temperature: float = 1.0, top_k: int | None = None,
     - Top-k: behält die ``top_k`` Tokens mit den größten Logits (bei Gleichstand
       an der Grenze auch alle gleich großen).
     - Top-p (*nucleus sampling*): behält die kleinste Menge der wahrscheinlichsten
-      Tokens, deren Wahrscheinlichkeit zusammen mehr als ``top_p`` ausmacht;
+      Tokens, deren Wahrscheinlichkeit zusammen mindestens ``top_p`` ausmacht;
       mindestens ein Token bleibt immer erhalten.
     """
     import torch

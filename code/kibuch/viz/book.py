@@ -12,6 +12,11 @@ und die Figur stünde ohne Bildunterschrift an der Stelle der Code-Zelle.
 ``report_results`` meldet Kennzahlen eines Kapitels (Genauigkeiten, Laufzeiten) in einer
 Ausgabe mit eigenem MIME-Typ; die Sphinx-Erweiterung des Buchs sammelt sie aus den
 ausgeführten Notebooks in ``reports/results.json`` und zeigt sie auf der Statusseite.
+
+``claim`` bindet einen Satz im Text an die Bedingung, die ihn wahr macht (etwa „k-NN ist
+besser als 1-NN“ an ``acc_knn > acc_1nn``): Wird sie falsch, bricht der Buchbau ab.
+``compare_text`` erzeugt solche Wörter („besser“, „schlechter“, „gleichauf“) gleich aus den
+Zahlen. Die Erweiterung zählt die geprüften Aussagen je Kapitel in ``reports/claims.json``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 
 import numpy as np
 
-from kibuch.core.checks import check_float, check_int, check_str
+from kibuch.core.checks import KibuchError, check_float, check_int, check_str
 from kibuch.core.fmt import de
 
 _NUMBER = (int, float, np.integer, np.floating)
@@ -245,3 +250,104 @@ def report_results(prefix_or_results, **values) -> None:
     from IPython.display import display
 
     display(bundle, raw=True)
+
+
+# --- Aussagen an Ergebnisse binden ----------------------------------------------------------
+
+#: MIME-Typ der Ausgabe von ``claim``. Die Sphinx-Erweiterung des Buchs sammelt diese
+#: Ausgaben je Seite in ``reports/claims.json`` und zählt sie auf der Statusseite.
+CLAIM_MIME = "application/vnd.kibuch.claim+json"
+
+
+class ClaimError(KibuchError, AssertionError):
+    """Eine Aussage im Text passt nicht mehr zu den Ergebnissen, die der Code berechnet hat."""
+
+
+def claim(condition, statement: str) -> None:
+    """Bindet eine Aussage im Text an die Bedingung, die sie wahr macht.
+
+    ``condition`` ist ein Wahrheitswert (``bool`` oder ``numpy.bool_``), etwa
+    ``acc_knn > acc_1nn``; ``statement`` ist die Aussage, wie sie im Text steht, etwa
+    „k-NN ist bei zufälligem Rauschen besser als 1-NN“. Ist die Bedingung falsch, bricht
+    :class:`ClaimError` die Zelle und damit den strengen Buchbau ab: Der Satz im Text wäre
+    nicht mehr wahr. Ist sie wahr, erscheint eine Ausgabe mit dem MIME-Typ
+    :data:`CLAIM_MIME` (die Website zeigt sie nicht; die Sphinx-Erweiterung zählt sie je
+    Kapitel) und daneben „✓ Aussage“ für Jupyter. Gibt nichts zurück.
+
+    Andere Werte als Wahrheitswerte sind ein ``TypeError``: Ein Array, eine Zahl oder
+    ``None`` als Bedingung ist fast immer ein Versehen (ein Array braucht ``.all()`` oder
+    ``.any()``, ein Vergleich zweier Tabellen ``.equals``).
+    """
+    if not isinstance(condition, (bool, np.bool_)):
+        hint = (" Ein Array oder eine Tabelle braucht .all() oder .any()."
+                if hasattr(condition, "shape") else "")
+        raise TypeError("condition muss ein Wahrheitswert sein (bool oder numpy.bool_, etwa "
+                        f"a > b), nicht {type(condition).__name__}.{hint}")
+    statement = " ".join(check_str("statement", statement).split())
+    if not condition:
+        raise ClaimError(f"Aussage stimmt nicht mehr mit den Ergebnissen überein: {statement}")
+    text = f"✓ {statement}"
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # einfaches Python-Skript ohne IPython
+        shell = None
+    if shell is None:
+        print(text)
+        return
+    from IPython.display import display
+
+    display({CLAIM_MIME: {"statement": statement}, "text/plain": text}, raw=True)
+
+
+def compare_text(a, b, *, higher: str = "besser", lower: str = "schlechter",
+                 tie: str = "gleichauf", tol: float = 0.0) -> str:
+    """Ein Vergleich zweier Zahlen als deutsches Wort für den Fließtext.
+
+    ``higher``, wenn ``a`` um mehr als ``tol`` über ``b`` liegt, ``lower``, wenn um mehr
+    als ``tol`` darunter, sonst ``tie``::
+
+        compare_text(0.91, 0.85)                          # 'besser'
+        compare_text(0.91, 0.90, tol=0.02)                # 'gleichauf'
+        compare_text(t1, t2, higher="länger", lower="kürzer", tie="etwa gleich lang")
+
+    Für Größen, bei denen weniger besser ist (Fehler, Laufzeit), tauscht man die Wörter:
+    ``compare_text(err_a, err_b, higher="schlechter", lower="besser")``. ``tol`` ist der
+    Abstand, ab dem ein Unterschied als Unterschied zählt (etwa eine Standardabweichung).
+    """
+    a = check_float("a", a)
+    b = check_float("b", b)
+    tol = check_float("tol", tol, minimum=0.0)
+    higher = check_str("higher", higher)
+    lower = check_str("lower", lower)
+    tie = check_str("tie", tie)
+    if a - b > tol:
+        return higher
+    if b - a > tol:
+        return lower
+    return tie
+
+
+class ClaimsSkip:
+    """MyST-NB-Plugin: Die Ausgabe von :func:`claim` erscheint in der Website nicht.
+
+    Wie :class:`kibuch.viz.mystnb.ResultsSkip` (dort steht, warum ein Kommentar statt einer
+    leeren Liste): Der Aussagetyp hat Vorrang vor der Textzeile „✓ …“ daneben und wird als
+    Kommentar gesetzt, auch wenn die Zelle das Tag ``remove-cell`` vergisst. Eingetragen in
+    ``pyproject.toml`` unter ``myst_nb.mime_renderers``.
+    """
+
+    mime_priority_overrides = [("*", CLAIM_MIME, 1)]
+
+    def __init__(self, **kwargs):
+        if kwargs:
+            raise TypeError(f"ClaimsSkip nimmt keine Argumente an, nicht {', '.join(kwargs)}.")
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type != CLAIM_MIME:
+            return None
+        from docutils import nodes
+
+        return [nodes.comment("", "kibuch: geprüfte Aussage für reports/claims.json")]

@@ -11,8 +11,8 @@ selbst; plotly-Figuren werden zurückgegeben.
 - Kapitel 3.1, Grundbegriffe: :func:`kmeans_steps_figure`, :func:`kmeans_slider_figure`,
   :func:`elbow_silhouette_figure`, :func:`curve_fits_figure`,
 - überwachtes Lernen: :func:`decision_tree_figure`, :func:`forecast_figure`,
-  :func:`tree_slider_1d`, :func:`depth_error_figure`, :func:`tree_slider_2d`,
-  :func:`data_split_figure`, :func:`crisp_dm_figure`,
+  :func:`tree_slider_1d`, :func:`depth_error_figure`, :func:`validation_curve_figure`,
+  :func:`tree_slider_2d`, :func:`data_split_figure`, :func:`crisp_dm_figure`,
 - unüberwachtes und bestärkendes Lernen: :func:`cluster_scatter_figure`,
   :func:`sensor_anomaly_figure`, :func:`gridworld_figure`, :func:`q_value_slider`.
 
@@ -26,6 +26,7 @@ import pandas as pd
 
 from kibuch.core.checks import (
     check_array,
+    check_float,
     check_frame,
     check_instance,
     check_int,
@@ -498,6 +499,49 @@ def depth_error_figure(tree_sweep, forest_sweep):
     ax.set_xlabel("max_depth")
     ax.set_ylabel("RMSE")
     ax.legend(frameon=False, ncol=2, fontsize=9)
+    german_axes(ax)
+    return fig
+
+
+def validation_curve_figure(param_range, train_errors, val_errors, best, *,
+                            xlabel: str = "max_depth", ylabel: str = "RMSE"):
+    """Validierungskurve: mittlerer Trainings- und Validierungsfehler je Einstellung.
+
+    ``train_errors`` und ``val_errors`` haben die Form (P, K): eine Zeile je Wert in
+    ``param_range``, eine Spalte je Falte der Kreuzvalidierung (etwa ``-train_scores``
+    aus ``sklearn.model_selection.validation_curve``). Gezeichnet werden die Mittelwerte
+    über die Falten, schattiert ± eine Standardabweichung; eine senkrechte Linie markiert
+    die gewählte Einstellung ``best``.
+    """
+    import matplotlib.pyplot as plt
+
+    params = check_array("param_range", param_range, ndim=1)
+    train_errors = check_array("train_errors", train_errors, ndim=2)
+    val_errors = check_array("val_errors", val_errors, ndim=2)
+    for name, errors in (("train_errors", train_errors), ("val_errors", val_errors)):
+        if errors.shape[0] != len(params):
+            raise ValueError(f"{name} hat {errors.shape[0]} Zeilen, param_range aber "
+                             f"{len(params)} Werte.")
+    if train_errors.shape != val_errors.shape:
+        raise ValueError(f"train_errors {train_errors.shape} und val_errors {val_errors.shape} "
+                         "brauchen dieselbe Form.")
+    best = check_float("best", best)
+    if not np.any(np.isclose(params, best)):
+        raise ValueError(f"best ({best:g}) kommt in param_range nicht vor.")
+    xlabel, ylabel = check_str("xlabel", xlabel), check_str("ylabel", ylabel)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for errors, style, color, label in ((train_errors, "o--", PALETTE[0], "Training"),
+                                        (val_errors, "s-", PALETTE[1], "Validierung")):
+        mean, std = errors.mean(axis=1), errors.std(axis=1)  # (P,)
+        ax.plot(params, mean, style, color=color, label=f"{label} (Mittel der Falten)")
+        ax.fill_between(params, mean - std, mean + std, color=color, alpha=0.2, lw=0)
+    ax.axvline(best, color="0.4", ls=":", lw=1.2)
+    ax.annotate(f"gewählt: {de(best, 0) if float(best).is_integer() else de(best, 2)}",
+                (best, ax.get_ylim()[1]), xytext=(4, -14), textcoords="offset points",
+                fontsize=9, color="0.3")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize=9)
     german_axes(ax)
     return fig
 
