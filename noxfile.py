@@ -7,6 +7,7 @@ Alle Sitzungen arbeiten offline (``HF_HUB_OFFLINE=1``, ``TRANSFORMERS_OFFLINE=1`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -32,14 +33,46 @@ def _install(session: nox.Session, extras: str = "book,test") -> None:
     session.install("-c", str(CONSTRAINTS), "-e", f".[{extras}]")
 
 
+#: Eingaben von Einzelseite und PDF: ändert sich keine, werden beide nicht neu gebaut.
+PRINT_INPUTS = ("book", "code/kibuch", "_config.yml", "_toc.yml", "CITATION.cff",
+                ".ci/constraints.txt", "pyproject.toml")
+PRINT_STAMP = BUILD / ".print-inputs.sha256"
+PDF = BUILD / "html" / "_downloads" / "ki-grundlagen.pdf"
+
+
+def _print_inputs_digest(*strict: str) -> str:
+    """SHA-256 über alle Dateien, aus denen Einzelseite und PDF entstehen (und die Optionen)."""
+    digest = hashlib.sha256(" ".join(strict).encode())
+    for entry in PRINT_INPUTS:
+        path = ROOT / entry
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts or file.suffix == ".pyc":
+                continue
+            digest.update(file.relative_to(ROOT).as_posix().encode())
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def _build_book(session: nox.Session, *strict: str) -> None:
-    """Website nach _build/html, dann Einzelseite und daraus das PDF des ganzen Buchs."""
+    """Website nach _build/html, dann Einzelseite und daraus das PDF des ganzen Buchs.
+
+    Einzelseite und PDF entstehen nur neu, wenn sich eine ihrer Eingaben (Kapitel, Paket,
+    Konfiguration) seit dem letzten Bau geändert hat oder eine Ausgabe fehlt; so bleibt ein
+    warmer Bau ohne Änderung bei wenigen Sekunden.
+    """
     session.run("jupyter-book", "build", ".", *strict, env=OFFLINE)
+    digest = _print_inputs_digest(*strict)
+    fresh = (PRINT_STAMP.is_file() and PRINT_STAMP.read_text().strip() == digest
+             and PDF.is_file() and (BUILD / "singlehtml" / "index.html").is_file())
+    if fresh:
+        session.log("Einzelseite und PDF sind aktuell (Eingaben unverändert) – übersprungen.")
+        return
     session.run("jupyter-book", "build", ".", "--builder", "singlehtml", *strict, env=OFFLINE)
     chromium = _ensure_chromium(session)
-    session.run("python", "book/_tools/make_pdf.py", str(BUILD / "singlehtml"),
-                str(BUILD / "html" / "_downloads" / "ki-grundlagen.pdf"),
+    session.run("python", "book/_tools/make_pdf.py", str(BUILD / "singlehtml"), str(PDF),
                 env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
+    PRINT_STAMP.write_text(digest + "\n")
 
 
 def _ensure_chromium(session: nox.Session) -> str:

@@ -1,23 +1,13 @@
-"""Tests für kibuch.chapters.ch02_titanic: Einstiegshafen aus titanic3 (Kopie in scikit-learn)."""
+"""Tests für kibuch.chapters.ch02_titanic: Einstiegshafen aus titanic3 (``data.load``)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from kibuch import data
 from kibuch.chapters import ch02_titanic as ports
-from kibuch.data.checksums import ChecksumError
-
-
-def test_read_titanic3_has_the_documented_shape():
-    frame = ports.read_titanic3()
-    assert frame.shape == (1309, 14)
-    assert list(frame.columns) == list(ports._COLUMNS)
-    assert frame["pclass"].dtype == np.int64 and frame["age"].dtype == np.float64
-    assert frame["age"].isna().sum() == 263  # wie im Datenblatt von load("titanic")
-    assert set(frame["embarked"].dropna()) == set(ports.PORTS)
+from kibuch.data import tabular
 
 
 def test_ports_are_added_to_the_book_table():
@@ -32,32 +22,39 @@ def test_ports_are_added_to_the_book_table():
     assert with_ports.loc[0, "hafen"] == "Southampton"
 
 
+def test_ports_come_from_the_registered_dataset():
+    full = data.load("titanic3")
+    pd.testing.assert_series_equal(ports.load_titanic_ports()["hafen"], full["hafen"])
+    assert ports.PORTS is tabular.PORTS  # eine Zuordnung der Kürzel, nicht zwei
+
+
 def test_every_port_has_all_three_classes():
     table = pd.crosstab(ports.load_titanic_ports()["hafen"], data.load("titanic")["klasse"])
     assert table.shape == (3, 3) and (table > 0).all().all()
 
 
-def test_a_changed_file_is_a_checksum_error(monkeypatch):
-    monkeypatch.setattr(ports, "TITANIC3_SHA256", "0" * 64)
-    with pytest.raises(ChecksumError, match="titanic3"):
-        ports.read_titanic3()
-
-
-def test_rows_that_do_not_match_are_an_error(monkeypatch):
+@pytest.mark.parametrize(("column", "value"), [("klasse", 3), ("alter", 99.0)])
+def test_rows_that_do_not_match_are_an_error(monkeypatch, column, value):
     original = data.load
 
     def shifted(name, **kwargs):
         frame = original(name, **kwargs)
         if name == "titanic":
-            frame.loc[5, "klasse"] = 3  # eine Zeile passt nicht mehr zur Quelle
+            frame.loc[5, column] = value  # eine Zeile passt nicht mehr zur Quelle
         return frame
 
     monkeypatch.setattr(data, "load", shifted)
-    with pytest.raises(ValueError, match="'klasse'.*Zeile 5"):
+    with pytest.raises(ValueError, match=f"'{column}'.*Zeile 5"):
         ports.load_titanic_ports()
 
 
-def test_missing_sklearn_is_named(monkeypatch):
-    monkeypatch.setattr(ports.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(ModuleNotFoundError, match="scikit-learn"):
-        ports.read_titanic3()
+def test_different_lengths_are_an_error(monkeypatch):
+    original = data.load
+
+    def shorter(name, **kwargs):
+        frame = original(name, **kwargs)
+        return frame.iloc[:-1] if name == "titanic3" else frame
+
+    monkeypatch.setattr(data, "load", shorter)
+    with pytest.raises(ValueError, match="1308 Zeilen"):
+        ports.load_titanic_ports()

@@ -33,6 +33,7 @@ ALL_NAMES = [
     "reviews_ood_de",
     "spam",
     "titanic",
+    "titanic3",
 ]
 
 
@@ -150,6 +151,33 @@ def test_titanic_schema_and_values():
     assert (titanic["klasse"] == 1).sum() == (raw["pclass"] == "1st").sum()
     assert (titanic["geschlecht"] == "weiblich").sum() == (raw["sex"] == "female").sum()
     np.testing.assert_array_equal(titanic["eltern_kinder"], raw["parch"])
+
+
+def test_titanic3_schema_rows_and_checksum(monkeypatch):
+    full = data.load("titanic3")
+    sheet = data.info("titanic3")
+    assert full.shape == (1309, 14)
+    assert list(full.columns) == [c.name for c in sheet.columns]
+    for column in sheet.columns:
+        assert _dtype_ok(full[column.name], column.dtype), column
+    assert set(full["hafen"].dropna()) == {"Southampton", "Cherbourg", "Queenstown"}
+    assert full["hafen"].isna().sum() == 2 and full["alter"].isna().sum() == 263
+    assert full.loc[0, "name"] == "Allen, Miss. Elisabeth Walton"
+    assert full.loc[0, "hafen"] == "Southampton" and full.loc[0, "fahrpreis"] == 211.3375
+    assert full["leiche_nr"].notna().sum() == 121 and full["fahrpreis"].isna().sum() == 1
+    # Zeile für Zeile dieselben Personen wie load("titanic") (vcdExtra::Titanicp)
+    titanic = data.load("titanic")
+    pd.testing.assert_frame_equal(full[list(titanic.columns)], titanic)
+    # Die Datei wird per SHA-256 geprüft; eine andere Prüfsumme ist ein klarer Fehler
+    key = ("sklearn", tabular.TITANIC3_FILE)
+    assert key in checksums.PACKAGE_FILES
+    monkeypatch.setitem(checksums.PACKAGE_FILES, key, "0" * 64)
+    tabular._titanic3.cache_clear()
+    try:
+        with pytest.raises(data.ChecksumError, match="id_40945.*scikit-learn"):
+            data.load("titanic3")
+    finally:
+        tabular._titanic3.cache_clear()
 
 
 def test_spam_schema_and_values():

@@ -923,6 +923,10 @@ def _extra_table(d, np) -> dict:
             "use_cache": False},
         "kibuch.chapters.ch03_4_bert.scores": lambda: {
             "predict": lambda texts: ["positiv"] * len(texts), "splits": tiny_text_splits()},
+        "kibuch.chapters.ch03_4_bert.summary_table": lambda: {
+            "summary": __import__("kibuch.chapters.ch03_4_bert", fromlist=["x"]).summarize({
+                "a": __import__("pandas").DataFrame({"validation": [0.5, 0.6],
+                                                     "test": [0.4, 0.5], "ood": [0.3, 0.4]})})},
         "kibuch.chapters.ch03_4_bert.summarize": lambda: {"runs": {
             "a": __import__("pandas").DataFrame({"validation": [0.5, 0.6], "test": [0.4, 0.5],
                                                  "ood": [0.3, 0.4]})}},

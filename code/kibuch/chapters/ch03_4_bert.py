@@ -270,3 +270,18 @@ def summarize(runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
         row["seeds"] = len(frame)
         rows[name] = row
     return pd.DataFrame(rows).T.astype({"seeds": int})
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Die Zusammenfassung zum Lesen: je Menge „Mittelwert ± sd“ mit Dezimalkomma."""
+    from kibuch.core.fmt import de
+
+    check_instance("summary", summary, pd.DataFrame, "ein DataFrame aus summarize()")
+    names = {"validation": "Validierung", "test": "Test", "ood": "OOD"}
+    missing = [f"{n}_{k}" for n in EVAL_SETS for k in ("mittel", "sd")
+               if f"{n}_{k}" not in summary.columns]
+    if missing:
+        raise ValueError(f"summary fehlen die Spalten {missing}; erwartet wird summarize().")
+    return pd.DataFrame({names[n]: [f"{de(m, 3)} ± {de(sd, 3)}" for m, sd in
+                                    zip(summary[f"{n}_mittel"], summary[f"{n}_sd"])]
+                         for n in EVAL_SETS}, index=summary.index)
