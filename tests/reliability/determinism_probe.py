@@ -33,6 +33,7 @@ COVERED_BY = {
         "kibuch.chapters.ch03_2_playground.run_playground",
     "kibuch.chapters.ch03_3_transfer.TransferConfig":
         "kibuch.chapters.ch03_3_transfer.run_transfer",
+    "kibuch.chapters.ch03_4_bert.tune": "kibuch.nn.bert.fine_tune",  # reicht den Seed durch
 }
 
 #: Geseedete Größen, die bewusst keine Sonde haben (Grund).
@@ -49,6 +50,8 @@ EXEMPT = {
         "verteilt nur die übergebenen Seeds an run und zieht selbst keine Zufallszahlen",
     "kibuch.training.loop.make_optimizer":
         "legt nur den Optimierer an (keine Zufallszahlen); die Sonde für fit prüft ihn mit",
+    "kibuch.chapters.ch03_4_bert.BertRecipe":
+        "Konfiguration: hält nur die Liste der Seeds, zieht selbst keine Zufallszahlen",
 }
 
 #: Hash-Gleichheit ist hier erwartet (zwei Sonden rechnen absichtlich dasselbe).

@@ -582,6 +582,11 @@ def _valid_table() -> dict:
                                             "n_head": 2, "n_embd": 8},
         "kibuch.nn.gpt.GPT": lambda: {"config": d.gpt_config},
         "kibuch.nn.gpt.gpt_train_config": lambda: {"steps": 2},
+        "kibuch.nn.gpt.text_loss": lambda: {
+            "model": __import__("kibuch.nn.gpt", fromlist=["x"]).GPT(d.gpt_config),
+            "tokenizer": __import__("kibuch.text.tokens", fromlist=["x"]).CharTokenizer(
+                "abcdefghijkl"),
+            "text": "abcabcabcdefghijkl" * 2},
         "kibuch.nn.gpt.RandomWindows": lambda: {"data": __import__("torch").arange(40),
                                                 "block_size": 4, "batch_size": 2,
                                                 "n_batches": 2},

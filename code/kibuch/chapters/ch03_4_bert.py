@@ -277,6 +277,8 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     from kibuch.core.fmt import de
 
     check_instance("summary", summary, pd.DataFrame, "ein DataFrame aus summarize()")
+    if summary.empty:
+        raise ValueError("summary ist leer; erwartet wird das Ergebnis von summarize().")
     names = {"validation": "Validierung", "test": "Test", "ood": "OOD"}
     missing = [f"{n}_{k}" for n in EVAL_SETS for k in ("mittel", "sd")
                if f"{n}_{k}" not in summary.columns]
