@@ -23,7 +23,7 @@ def test_probabilities_sum_to_one(order):
 
 
 def test_unigram_by_hand():
-    """Unigramm: Fortsetzungszählung ist die gewöhnliche Zählung, Rest geht an die Gleichverteilung."""
+    """Unigramm: gewöhnliche Zählung, der Rest geht an die Gleichverteilung."""
     text = "aab"
     lm = CharNGram(order=1, discount=0.5).fit(text)
     uniform = 1 / 3  # zwei bekannte Zeichen + ein unbekanntes

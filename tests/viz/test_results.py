@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import tomllib
-from importlib import import_module, metadata
+from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,30 +20,6 @@ import pytest
 from kibuch.viz import book, mystnb
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """Fängt ``IPython.display.display`` in einer (vorgetäuschten) IPython-Sitzung ab."""
-    import IPython
-    import IPython.display
-
-    calls = []
-    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
-    monkeypatch.setattr(IPython.display, "display",
-                        lambda obj, raw=False: calls.append((obj, raw)))
-    return calls
-
-
-@pytest.fixture(scope="module")
-def ext():
-    """Das Modul ``kibuch_sphinx.results`` der Buch-Erweiterung."""
-    pytest.importorskip("sphinx")
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    try:
-        return import_module("kibuch_sphinx.results")
-    finally:
-        sys.path.remove(str(ROOT / "book" / "_ext"))
 
 
 # --- report_results ---------------------------------------------------------------------------
