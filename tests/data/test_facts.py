@@ -87,28 +87,33 @@ def test_no_fact_is_stated_twice(all_facts):
     assert (topics == 1).all(), topics[topics > 1]
 
 
-FUNDSTELLE = (r"Abstract|README, .+|Tab\. [\w.]+|Abschnitt [\w. ]+|Anhang [\w.]+|Art\. \d+.*"
+FUNDSTELLE = (r"Abstract|README, .+|Tab\. [\w.]+|Abb\. [\w.]+|Abschnitt [\w. ]+|Anhang [\w.]+"
+              r"|Art\. \d+.*"
               r"|Datenblatt .+|Executive Summary|Pressemitteilung, .+|Deckblatt|MODEL_CARD\.md, .+"
               r"|https://\S+( \(.+\))?")
 
 
 def test_fundstelle_names_a_place(all_facts):
-    """Jede Fundstelle nennt eine Stelle; „unbekannt“ gibt es nur noch in den Tabellen von
-    Kapitel 3.4 (sprachmodelle), deren Prüfung aussteht."""
-    known = all_facts[all_facts["fundstelle"] != "unbekannt"]
-    bad = [f for f in known["fundstelle"] if not re.fullmatch(FUNDSTELLE, f)]
+    """Jede Fundstelle nennt eine Stelle (Tabelle, Abbildung, Abschnitt, URL …); „unbekannt“
+    gibt es in keiner Datei mehr."""
+    bad = [f for f in all_facts["fundstelle"] if not re.fullmatch(FUNDSTELLE, f)]
     assert not bad, bad
-    unknown = all_facts.loc[all_facts["fundstelle"] == "unbekannt", "thema"]
-    assert set(unknown) <= {"sprachmodelle"}, sorted(set(unknown))
+    assert not (all_facts["fundstelle"].str.lower() == "unbekannt").any()
 
 
 def test_rows_not_checked_again_say_so(all_facts):
-    """Wer nicht am letzten Prüfdatum geprüft wurde, sagt das in der Anmerkung."""
-    latest = all_facts["abgerufen"].max()
-    chapter_1_5_7 = all_facts[all_facts["thema"].isin(
-        ["daten", "energie", "forschung", "hardware", "meilensteine", "regulierung"])]
-    old = chapter_1_5_7[chapter_1_5_7["abgerufen"] < latest]
+    """Wer nicht am letzten Prüfdatum seiner Datei geprüft wurde, sagt das in der Anmerkung."""
+    latest = all_facts.groupby("thema")["abgerufen"].transform("max")
+    old = all_facts[all_facts["abgerufen"] < latest]
     assert old["anmerkung"].str.contains("nicht erneut geprüft").all(), old.to_string()
+
+
+def test_checked_rows_quote_or_locate_their_source():
+    """Die zuletzt geprüften Dateien (Kapitel 1, 3.3 und 3.4) sind vollständig neu geprüft."""
+    for topic in ("imagenet", "meilensteine", "sprachmodelle"):
+        rows = data.load("fakten", thema=topic)
+        assert rows["abgerufen"].nunique() == 1, topic
+        assert not rows["anmerkung"].str.contains("nicht erneut geprüft").any(), topic
 
 
 # ---------------------------------------------------------------------------
@@ -132,6 +137,7 @@ def test_loading_verifies_the_checksum(facts_copy):
 
 @pytest.mark.parametrize("old, new, message", [
     (",Tab. 2.2,", ",,", "fundstelle"),
+    (",Tab. 2.2,", ",unbekannt,", "fundstelle „unbekannt“"),
     (",2026-11-23", ",2026-13-01", "abgerufen"),
     (",410,", ",vierhundertzehn,", "wert"),
     (",2020,410,", ",20x0,410,", "jahr"),
@@ -230,7 +236,7 @@ def test_chapter1_tables():
     papers = facts.conference_papers()
     assert set(papers["konferenz"]) == {"AAAI", "NeurIPS", "IJCAI"}
     assert (papers["beitraege"] > 0).all() and papers["beitraege"].dtype == "int64"
-    assert {1943, 1986, 2011, 2012, 2017} <= set(facts.milestones()["jahr"])
+    assert {1943, 1986, 2011, 2012, 2017, 2020, 2022} == set(facts.milestones()["jahr"])
     assert facts.value("NVIDIA Tesla", "Markteinführung") == 2007.0
 
 
@@ -268,6 +274,45 @@ def test_models_and_contexts():
     contexts = facts.context_lengths()
     assert contexts["kontext"].max() == 2_000_000
     assert contexts[["jahr", "kontext"]].apply(tuple, axis=1).is_monotonic_increasing
+
+
+def test_imagenet_winners_match_the_sources():
+    # Russakovsky et al. (2015) für 2010–2013 (ohne Zusatzdaten), Szegedy et al. (2015),
+    # Tab. 2: 6,67 %; He et al. (2016), Abstract: 3,57 %; ILSVRC-Ergebnisseite 2016:
+    # 0,02991; Hu et al. (2018), Abstract: 2,251 %
+    table = facts.imagenet_winners()
+    assert list(table.columns) == ["jahr", "sieger", "top5_fehler", "quelle"]
+    assert str(table["jahr"].dtype) == "int64" and str(table["top5_fehler"].dtype) == "float64"
+    assert list(table["jahr"]) == list(range(2010, 2018))
+    expected = {2010: 28.2, 2011: 25.8, 2012: 16.4, 2013: 11.7, 2014: 6.67, 2015: 3.57,
+                2016: 2.991, 2017: 2.251}
+    assert dict(zip(table["jahr"], table["top5_fehler"])) == expected
+    assert table.set_index("jahr").loc[2012, "sieger"] == "AlexNet"
+    assert set(table["quelle"]) == {"russakovsky2015", "szegedy2015", "he2016",
+                                    "ilsvrc2016results", "hu2018"}
+    # Russakovsky et al. (2015), Abschnitt 6.4: geübter Mensch 5,1 %
+    assert facts.imagenet_human_top5() == 5.1
+
+
+def test_imagenet_table_keeps_the_claims_of_chapter_3_3():
+    """Die Aussagen, die Kapitel 3.3 mit claim(...) prüft, gelten für die Datei."""
+    drop = facts.imagenet_winners().set_index("jahr")["top5_fehler"]
+    human = facts.imagenet_human_top5()
+    assert drop.is_monotonic_decreasing
+    assert (drop.loc[2015:] < human).all() and (drop.loc[:2014] > human).all()
+    assert drop[2011] - drop[2012] > 3 * (drop[2010] - drop[2011])
+    assert drop[2017] < human / 2
+
+
+def test_imagenet_rejects_two_winners_in_one_year(facts_copy, monkeypatch):
+    path = facts_copy / "imagenet.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("XRCE,Top-5-Fehler,\"ILSVRC-Klassifikation, Sieger\",2011",
+                                 "XRCE,Top-5-Fehler,\"ILSVRC-Klassifikation, Sieger\",2010"),
+                    encoding="utf-8")
+    monkeypatch.setitem(facts.SHA256, "imagenet", facts.checksums()["imagenet"])
+    with pytest.raises(ValueError, match=r"\[2010\] mehr als einen Sieger"):
+        facts.imagenet_winners()
 
 
 def test_each_number_exists_once():

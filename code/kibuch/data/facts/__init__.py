@@ -12,7 +12,8 @@ Spalten
 ``einheit``     Einheit; „Text“ und „Datum“ kennzeichnen nicht-numerische Werte
 ``anmerkung``   Hinweis zur Angabe (Prognose, Umrechnung, Rundung), sonst leer
 ``quelle``      BibTeX-Schlüssel aus ``book/references.bib`` oder ``book/bib/*.bib``
-``fundstelle``  Stelle in der Quelle (Tabelle, Abschnitt, Absatz, Artikel, URL)
+``fundstelle``  Stelle in der Quelle (Tabelle, Abbildung, Abschnitt, Absatz, Artikel, URL);
+                „unbekannt“ wird abgelehnt
 ``abgerufen``   Datum (ISO), an dem der Wert zuletzt an der Quelle geprüft wurde;
                 nicht erneut geprüfte Zeilen sagen das in ``anmerkung``
 
@@ -43,8 +44,8 @@ from kibuch.data.checksums import sha256_file, verify_file
 from kibuch.data.registry import Column, Datasheet, Option, register
 
 #: Themen, je eine Datei ``<thema>.csv``.
-TOPICS = ("daten", "energie", "forschung", "hardware", "meilensteine", "regulierung",
-          "sprachmodelle", "trainingsdaten")
+TOPICS = ("daten", "energie", "forschung", "hardware", "imagenet", "meilensteine",
+          "regulierung", "sprachmodelle", "trainingsdaten")
 #: Spalten jeder Datei in dieser Reihenfolge.
 COLUMNS = ("gegenstand", "groesse", "bedingung", "jahr", "wert", "einheit", "anmerkung",
            "quelle", "fundstelle", "abgerufen")
@@ -62,9 +63,10 @@ SHA256 = {
     "energie": "77585a94db6ee4eb306fecbb35294fb7f4802f8399c013a79b6f72094fea453b",
     "forschung": "fb8281653ccb6702234c6c361ad9c1bc1f4acde8f76906f6fdd1b2b0e875445f",
     "hardware": "16e59a29edd04710fc461e09d543280ec6f014a4f814c639e9e4f7a77a1380f9",
-    "meilensteine": "ed0c6310807e6cbe83ba86d17a8af170b4c1820dbba9739fa6520194bf5e494e",
+    "imagenet": "93dba995836cd05db879e48c1d7248c3c1a86b95e9611110c9607e40f9fc1f79",
+    "meilensteine": "2015df58f36e937799e493458ce23f6c428e42e5c140bf7b2c5f7c5a4173621d",
     "regulierung": "6b36b4e1d78b31be6df6f28487537d43a0c33d1bb859337df4615a369fce3b3c",
-    "sprachmodelle": "b0f58b7346eea9d4cb03139a7c59d949face8f9af3456133b7b8531a3d728ada",
+    "sprachmodelle": "21601e86b3289a4619d46c7590b37fb747676b81b2fe500476b7fb496cdeb5f4",
     "trainingsdaten": "1235f21d09043dadd34785611f7cc8df3ce701ee97318d89dd336ea1d84ef8e8",
 }
 
@@ -91,6 +93,9 @@ def _validate(frame: pd.DataFrame, path: Path) -> None:
         for column in REQUIRED:
             if not getattr(row, column).strip():
                 _fail(path, i, f"Spalte {column!r} ist leer.")
+        if row.fundstelle.strip().lower() == "unbekannt":
+            _fail(path, i, "fundstelle „unbekannt“: bitte die Stelle in der Quelle angeben "
+                           "(Tabelle, Abbildung, Abschnitt, URL).")
         if not row.jahr.isdigit() or not 1900 <= int(row.jahr) <= 2100:
             _fail(path, i, f"jahr {row.jahr!r} ist keine Jahreszahl.")
         try:
@@ -160,7 +165,7 @@ def _sheet() -> Datasheet:
         ("einheit", "Einheit; „Text“/„Datum“ für nicht-numerische Werte"),
         ("anmerkung", "Hinweis (Prognose, Umrechnung, Rundung), sonst leer"),
         ("quelle", "BibTeX-Schlüssel der Quelle"),
-        ("fundstelle", "Tabelle oder Abschnitt der Quelle; „unbekannt“, wenn nicht belegt"),
+        ("fundstelle", "Tabelle, Abbildung oder Abschnitt der Quelle"),
         ("abgerufen", "Datum der Übernahme aus der Quelle, JJJJ-MM-TT"),
     )]
     return Datasheet(
@@ -275,6 +280,46 @@ def milestones() -> pd.DataFrame:
     rows = _rows("meilensteine", "Meilenstein")
     return pd.DataFrame({"jahr": rows["jahr"], "ereignis": rows["gegenstand"],
                          "beschreibung": rows["wert"], "quelle": rows["quelle"]})
+
+
+# ---------------------------------------------------------------------------
+# Kapitel 3.3: ImageNet-Wettbewerb
+# ---------------------------------------------------------------------------
+
+#: Bedingung der Siegerzeilen in ``imagenet.csv``.
+IMAGENET_WINNER = "ILSVRC-Klassifikation, Sieger"
+#: Gegenstand und Bedingung der Zeile zum Menschen in ``imagenet.csv``.
+IMAGENET_HUMAN = ("Mensch (geübter Annotator A1)", "1500 ILSVRC-Testbilder")
+
+
+def imagenet_winners() -> pd.DataFrame:
+    """Sieger des ImageNet-Wettbewerbs (ILSVRC, Klassifikation), ein Eintrag je Jahr:
+    ``jahr`` (int), ``sieger``, ``top5_fehler`` (Prozent, float) und ``quelle``
+    (BibTeX-Schlüssel); nach Jahr sortiert.
+
+    Bis 2013 die besten Beiträge ohne zusätzliche Trainingsdaten (so zählt sie
+    Russakovsky et al. 2015), ab 2014 die Angaben der Siegerartikel bzw. der
+    Ergebnisseite. Hat ein Jahr mehr als einen Sieger, ist die Datei fehlerhaft.
+    """
+    rows = _rows("imagenet", "Top-5-Fehler")
+    rows = rows[rows["bedingung"] == IMAGENET_WINNER]
+    if rows.empty:
+        raise ValueError(f"imagenet.csv enthält keine Zeilen mit bedingung {IMAGENET_WINNER!r}.")
+    twice = sorted({int(j) for j in rows.loc[rows["jahr"].duplicated(), "jahr"]})
+    if twice:
+        raise ValueError(f"imagenet.csv nennt für {twice} mehr als einen Sieger.")
+    table = pd.DataFrame({"jahr": rows["jahr"], "sieger": rows["gegenstand"],
+                          "top5_fehler": _numbers(rows["wert"]), "quelle": rows["quelle"]})
+    table = table.sort_values("jahr", ignore_index=True)
+    return table.astype({"jahr": "int64", "sieger": "str", "top5_fehler": "float64",
+                         "quelle": "str"})
+
+
+def imagenet_human_top5() -> float:
+    """Top-5-Fehler (Prozent) eines geübten Menschen auf 1500 ILSVRC-Testbildern laut
+    Russakovsky et al. 2015 (ein Annotator, daher nur eine Schätzung)."""
+    gegenstand, bedingung = IMAGENET_HUMAN
+    return value(gegenstand, "Top-5-Fehler", bedingung)
 
 
 # ---------------------------------------------------------------------------
