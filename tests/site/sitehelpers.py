@@ -121,7 +121,14 @@ def built_numbers(site: Path = SITE) -> dict[str, str]:
         for span in article.select("span.section-number"):
             section = span.parent.find_parent("section", id=True)
             if span.parent.name in {"h1", "h2", "h3", "h4", "h5", "h6"} and section:
-                numbers[f"{doc}#{section['id']}"] = span.get_text(strip=True).rstrip(".")
+                number = span.get_text(strip=True).rstrip(".")
+                numbers[f"{doc}#{section['id']}"] = number
+                # Ältere Sprungmarke einer umbenannten Überschrift ((alte-marke)= davor): Sphinx
+                # setzt sie als leeres <span id> an den Anfang des Abschnitts; sie führt weiter
+                # zur selben Stelle und muss dieselbe Nummer behalten.
+                for alias in section.find_all("span", id=True, recursive=False):
+                    if not alias.get_text(strip=True):
+                        numbers[f"{doc}#{alias['id']}"] = number
         for span in article.select("span.caption-number"):
             owner = span.find_parent(id=True)
             if owner is not None:
