@@ -45,7 +45,7 @@ html, body, .bd-container, .bd-container__inner, .bd-main, .bd-content, .bd-arti
 """
 
 ROOT = Path(__file__).resolve().parents[2]
-SKIP_TAGS = {"code", "pre", "script", "style", "math", "kbd", "samp", "a"}
+SKIP_TAGS = {"code", "pre", "script", "style", "math", "kbd", "samp", "a", "title", "head"}
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{7,}")
 
 

@@ -113,6 +113,19 @@ def test_book_pdf(site):
     assert pages >= 3 * len(CHAPTERS), f"nur {pages} Seiten"
     assert b"/Outlines" in data  # Lesezeichen aus den Überschriften
     assert b"/Link" in data  # anklickbare Verweise
+    title = _pdf_title(data)
+    assert title.startswith("KI-Grundlagen"), title
+    assert "\u00ad" not in title, f"weiche Trennstriche im PDF-Titel: {title!r}"
+
+
+def _pdf_title(data: bytes) -> str:
+    """Der Titel aus dem Info-Wörterbuch eines PDFs (Literal oder UTF-16 in Hex)."""
+    match = re.search(rb"/Title\s*(\((?:[^)\\]|\\.)*\)|<[0-9A-Fa-f]+>)", data)
+    assert match, "PDF ohne /Title"
+    raw = match.group(1)
+    if raw.startswith(b"<"):
+        return bytes.fromhex(raw[1:-1].decode()).decode("utf-16")
+    return raw[1:-1].decode("latin-1")
 
 
 def test_glossary_has_80_terms_with_english(site):
