@@ -320,35 +320,48 @@ def _report_uri(app, docname: str, report: Path = REPORT) -> str:
     return "../" * docname.count("/") + report.as_posix()
 
 
+def _table(classes: str, widths: tuple[int, ...], header: list[str]):
+    """Leere Tabelle mit Kopfzeile: ``(table, tbody)``, Zeilen mit :func:`_row` anhängen."""
+    table = nodes.table(classes=[classes])
+    group = nodes.tgroup(cols=len(widths))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head, body = nodes.thead(), nodes.tbody()
+    group += head
+    group += body
+    head += _row(header)
+    return table, body
+
+
+def _doc_ref(app, docname: str, doc: str) -> nodes.paragraph:
+    """Verweis auf die Seite ``doc`` mit Nummer und Titel, von ``docname`` aus."""
+    ref = nodes.paragraph()
+    ref += nodes.reference("", f"{number(app.env, doc)} {_title(app.env, doc)}".strip(),
+                           internal=True, refuri=app.builder.get_relative_uri(docname, doc))
+    return ref
+
+
+def _report_note(app, docname: str, report: Path) -> nodes.paragraph:
+    """„Maschinenlesbar: reports/….json.“ mit Verweis auf die Datei."""
+    note = nodes.paragraph(text="Maschinenlesbar: ")
+    note += nodes.reference("", report.as_posix(), refuri=_report_uri(app, docname, report))
+    note += nodes.Text(".")
+    return note
+
+
 def _fill_table(app, doctree, docname):
-    env = app.env
-    data = getattr(env, "kibuch_results", {"values": {}, "sources": {}})
+    data = getattr(app.env, "kibuch_results", {"values": {}, "sources": {}})
     for node in list(doctree.findall(results_table)):
         values, sources = data["values"], data["sources"]
         if not values:
             node.replace_self(nodes.paragraph(text="Noch meldet kein Kapitel Ergebnisse."))
             continue
-        table = nodes.table(classes=["kibuch-results"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (3, 4, 3):
-            group += nodes.colspec(colwidth=width)
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += _row(["Schlüssel", "Wert", "Kapitel"])
+        table, body = _table("kibuch-results", (3, 4, 3), ["Schlüssel", "Wert", "Kapitel"])
         for key, value in values.items():
-            doc = sources[key]
-            title = env.titles[doc].astext() if doc in env.titles else doc
-            ref = nodes.paragraph()
-            ref += nodes.reference("", f"{number(env, doc)} {title}".strip(), internal=True,
-                                   refuri=app.builder.get_relative_uri(docname, doc))
             body += _row([nodes.paragraph("", "", nodes.literal(text=key)), _value_cell(value),
-                          ref])
-        note = nodes.paragraph(text="Maschinenlesbar: ")
-        note += nodes.reference("", REPORT.as_posix(), refuri=_report_uri(app, docname))
-        note += nodes.Text(".")
-        node.replace_self([table, note])
+                          _doc_ref(app, docname, sources[key])])
+        node.replace_self([table, _report_note(app, docname, REPORT)])
 
 
 class claims_table(nodes.General, nodes.Element):
@@ -380,33 +393,18 @@ def _statements_cell(app, claims: list[str]) -> list:
 
 
 def _fill_claims(app, doctree, docname):
-    env = app.env
     for node in list(doctree.findall(claims_table)):
-        rows = claim_rows(env)
+        rows = claim_rows(app.env)
         if not rows:
             node.replace_self(nodes.paragraph(text="Noch prüft kein Kapitel Aussagen."))
             continue
-        table = nodes.table(classes=["kibuch-claims"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (3, 2, 5):
-            group += nodes.colspec(colwidth=width)
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += _row(["Kapitel", "Zahl der geprüften Aussagen", "Aussagen"])
+        table, body = _table("kibuch-claims", (3, 2, 5),
+                             ["Kapitel", "Zahl der geprüften Aussagen", "Aussagen"])
         for doc, claims in rows.items():
-            ref = nodes.paragraph()
-            ref += nodes.reference("", f"{number(env, doc)} {_title(env, doc)}".strip(),
-                                   internal=True,
-                                   refuri=app.builder.get_relative_uri(docname, doc))
-            body += _row([ref, str(len(claims)), _statements_cell(app, claims)])
+            body += _row([_doc_ref(app, docname, doc), str(len(claims)),
+                          _statements_cell(app, claims)])
         body += _row(["Summe", str(sum(map(len, rows.values()))), ""])
-        note = nodes.paragraph(text="Maschinenlesbar: ")
-        note += nodes.reference("", CLAIMS_REPORT.as_posix(),
-                                refuri=_report_uri(app, docname, CLAIMS_REPORT))
-        note += nodes.Text(".")
-        node.replace_self([table, note])
+        node.replace_self([table, _report_note(app, docname, CLAIMS_REPORT)])
 
 
 _DOC_SETS = ("kibuch_results_docs", "kibuch_claims_docs")

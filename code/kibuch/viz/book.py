@@ -197,6 +197,22 @@ def _nested(value) -> str:
     return "{" + format_result(value) + "}" if isinstance(value, dict) else format_result(value)
 
 
+def _show(bundle: dict) -> None:
+    """Zeigt ein MIME-Bündel in Jupyter an; ohne IPython nur dessen ``text/plain``."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # einfaches Python-Skript ohne IPython
+        shell = None
+    if shell is None:
+        print(bundle["text/plain"])
+        return
+    from IPython.display import display
+
+    display(bundle, raw=True)
+
+
 def report_results(prefix_or_results, **values) -> None:
     """Meldet Ergebnisse eines Kapitels für ``reports/results.json`` der Website.
 
@@ -237,19 +253,7 @@ def report_results(prefix_or_results, **values) -> None:
                for key, value in results.items()}
     width = max(len(k) for k in payload)
     text = "\n".join(f"{k:<{width}}  {format_result(v)}" for k, v in payload.items())
-    bundle = {RESULTS_MIME: payload, "text/plain": text}
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:  # einfaches Python-Skript ohne IPython
-        shell = None
-    if shell is None:
-        print(text)
-        return
-    from IPython.display import display
-
-    display(bundle, raw=True)
+    _show({RESULTS_MIME: payload, "text/plain": text})
 
 
 # --- Aussagen an Ergebnisse binden ----------------------------------------------------------
@@ -286,19 +290,7 @@ def claim(condition, statement: str) -> None:
     statement = " ".join(check_str("statement", statement).split())
     if not condition:
         raise ClaimError(f"Aussage stimmt nicht mehr mit den Ergebnissen überein: {statement}")
-    text = f"✓ {statement}"
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:  # einfaches Python-Skript ohne IPython
-        shell = None
-    if shell is None:
-        print(text)
-        return
-    from IPython.display import display
-
-    display({CLAIM_MIME: {"statement": statement}, "text/plain": text}, raw=True)
+    _show({CLAIM_MIME: {"statement": statement}, "text/plain": f"✓ {statement}"})
 
 
 def compare_text(a, b, *, higher: str = "besser", lower: str = "schlechter",
