@@ -7,9 +7,9 @@ Alle Sitzungen arbeiten offline (``HF_HUB_OFFLINE=1``, ``TRANSFORMERS_OFFLINE=1`
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -33,25 +33,10 @@ def _install(session: nox.Session, extras: str = "book,test") -> None:
     session.install("-c", str(CONSTRAINTS), "-e", f".[{extras}]")
 
 
-#: Eingaben von Einzelseite und PDF: ändert sich keine, werden beide nicht neu gebaut.
-PRINT_INPUTS = ("book", "code/kibuch", "_config.yml", "_toc.yml", "CITATION.cff",
-                ".ci/constraints.txt", "pyproject.toml")
-PRINT_STAMP = BUILD / ".print-inputs.sha256"
-PDF = BUILD / "html" / "_downloads" / "ki-grundlagen.pdf"
+sys.path.insert(0, str(ROOT / "book" / "_tools"))
+import print_inputs  # noqa: E402  (Fingerabdruck der Eingaben von Einzelseite und PDF)
 
-
-def _print_inputs_digest(*strict: str) -> str:
-    """SHA-256 über alle Dateien, aus denen Einzelseite und PDF entstehen (und die Optionen)."""
-    digest = hashlib.sha256(" ".join(strict).encode())
-    for entry in PRINT_INPUTS:
-        path = ROOT / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            if "__pycache__" in file.parts or file.suffix == ".pyc":
-                continue
-            digest.update(file.relative_to(ROOT).as_posix().encode())
-            digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+PDF = print_inputs.PDF
 
 
 def _build_book(session: nox.Session, *strict: str) -> None:
@@ -62,17 +47,14 @@ def _build_book(session: nox.Session, *strict: str) -> None:
     warmer Bau ohne Änderung bei wenigen Sekunden.
     """
     session.run("jupyter-book", "build", ".", *strict, env=OFFLINE)
-    digest = _print_inputs_digest(*strict)
-    fresh = (PRINT_STAMP.is_file() and PRINT_STAMP.read_text().strip() == digest
-             and PDF.is_file() and (BUILD / "singlehtml" / "index.html").is_file())
-    if fresh:
+    if print_inputs.is_fresh(*strict):
         session.log("Einzelseite und PDF sind aktuell (Eingaben unverändert) – übersprungen.")
         return
     session.run("jupyter-book", "build", ".", "--builder", "singlehtml", *strict, env=OFFLINE)
     chromium = _ensure_chromium(session)
     session.run("python", "book/_tools/make_pdf.py", str(BUILD / "singlehtml"), str(PDF),
                 env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
-    PRINT_STAMP.write_text(digest + "\n")
+    print_inputs.mark_fresh(*strict)
 
 
 def _ensure_chromium(session: nox.Session) -> str:
@@ -106,17 +88,35 @@ def book(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """pytest für kibuch, strenger Buchbau (-n -W) und Prüfungen der fertigen Website."""
     _install(session)
-    session.run("pytest", "tests", "--ignore=tests/site", *session.posargs, env=OFFLINE)
+    session.run("pytest", "tests", "--ignore=tests/site", "--ignore=tests/standalone",
+                *session.posargs, env=OFFLINE)
+    _node_tests(session)
     _build_book(session, "-n", "-W", "--keep-going")
     chromium = _ensure_chromium(session)
     session.run("pytest", "tests/site", env={**OFFLINE, "KIBUCH_CHROMIUM": chromium})
+    # Zuletzt, weil am längsten: jedes Kapitel-Notebook aus dem Archiv der Website in einer
+    # frischen Umgebung mit leerem kibuch-Cache, so wie bei einer Leserin
+    session.run("pytest", "tests/standalone", "-v", env=OFFLINE)
 
 
-@nox.session(python="3.11")
+def _node_tests(session: nox.Session) -> None:
+    """Goldene Tests der Browser-Widgets: JavaScript gegen die Python-Implementierung."""
+    tests = sorted(str(p) for p in (ROOT / "tests" / "js").glob("*.test.mjs"))
+    if not tests:
+        return
+    if not shutil.which("node"):
+        session.error("Node.js fehlt (>= 20), nötig für die Widget-Tests in tests/js.")
+    session.run("node", "--test", *tests, external=True)
+
+
+@nox.session(python=False)
 def benchmark(session: nox.Session) -> None:
-    """Misst kalten und warmen Buchbau sowie die Ausführungszeit jedes Kapitels."""
-    _install(session, "book")
-    session.run("python", ".ci/benchmark.py", *session.posargs, env=OFFLINE)
+    """Misst kalten Bau (mit Installation) und warmen Bau, je Stufe und je Kapitel.
+
+    Legt dafür eine eigene, frische Umgebung an (``_build/benchmark-venv``); Ergebnis in
+    ``_build/benchmark.json``. ``-- --empty-cache`` misst auch ohne trainierte Modelle.
+    """
+    session.run("python3", ".ci/benchmark.py", *session.posargs, external=True)
 
 
 @nox.session(python="3.11")

@@ -225,3 +225,23 @@ def test_band_figure(two_runs):
     short = replace(two_runs["a"][1], train_loss=two_runs["a"][1].train_loss[:-1])
     with pytest.raises(ValueError, match="Längen"):
         band_figure({"a": [two_runs["a"][0], short]})
+
+
+def test_noise_figure_with_seeds(two_runs):
+    from kibuch.viz.nn_figures import noise_figure
+
+    a, b = two_runs["a"], two_runs["b"]  # je zwei Seeds
+    fig = noise_figure([0.0, 0.3], {"gauss": [a, b]})
+    assert [t.name for t in fig.data] == ["Gauß: Training", "Gauß: Test"]
+    test_a = np.array([r.test_loss[-1] for r in a])
+    np.testing.assert_allclose(fig.data[1].y[0], round(float(np.median(test_a)), 4))
+    err = fig.data[1].error_y
+    assert err.symmetric is False
+    np.testing.assert_allclose(err.array[0], np.round(test_a.max() - np.median(test_a), 4))
+    np.testing.assert_allclose(err.arrayminus[0], np.round(np.median(test_a) - test_a.min(), 4))
+    single = noise_figure([0.0, 0.3], {"gauss": [a[0], b[0]]})  # ein Lauf je Stufe: ohne Balken
+    assert single.data[0].error_y.array is None
+    with pytest.raises(ValueError, match="Seeds"):
+        noise_figure([0.0, 0.3], {"gauss": [a, b[:1]]})
+    with pytest.raises(TypeError, match=r"noise_results\['gauss'\]\[1\]"):
+        noise_figure([0.0, 0.3], {"gauss": [a, [b[0], "kein Ergebnis"]]})

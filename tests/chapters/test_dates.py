@@ -206,6 +206,28 @@ def test_check_duplicates_and_gaps():
     assert not check.ok
 
 
+@pytest.mark.parametrize("func", [check_daily_series, to_german_strings])
+def test_text_and_numbers_are_not_dates(func):
+    # Text würde pandas mit geratenem Format lesen (Monat zuerst): die Datumsfalle selbst
+    with pytest.raises(TypeError, match=r"dates\[0\] ist Text.*parse_dates_strict"):
+        func(["01-10-2024", "02-10-2024"])
+    # ganze Zahlen läse pandas still als Nanosekunden seit 1970
+    with pytest.raises(TypeError, match=r"dates\[1\] ist int.*Timestamp"):
+        func([pd.Timestamp("2024-01-01"), 20240102])
+
+
+def test_other_date_types_are_accepted():
+    import datetime as dt
+
+    expected = ["01-10-2024", "02-10-2024"]
+    assert to_german_strings([dt.date(2024, 10, 1), dt.datetime(2024, 10, 2, 8, 15)]) == expected
+    days = np.array(["2024-10-01", "2024-10-02"], dtype="datetime64[D]")
+    assert to_german_strings(days) == expected
+    assert check_daily_series(pd.Series(pd.to_datetime(["2024-10-01", "2024-10-02"]))).ok
+    with pytest.raises(ValueError, match="NaT"):
+        check_daily_series([pd.Timestamp("2024-01-01"), None])
+
+
 def test_check_errors():
     with pytest.raises(ValueError, match="leer"):
         check_daily_series([])

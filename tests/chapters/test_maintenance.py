@@ -10,7 +10,9 @@ from sklearn.metrics import confusion_matrix
 
 from kibuch.chapters.ch06_maintenance import (
     best_threshold,
+    bootstrap_interval,
     cost_curve,
+    decision_costs,
     expected_calibration_error,
     expected_cost,
     reliability_table,
@@ -165,3 +167,56 @@ def test_largest_allowed_sizes_still_work():
     y, p = np.array([0, 1, 1]), np.array([0.1, 0.55, 0.9])
     assert reliability_table(y, p, n_bins=MAX_BINS)["anzahl"].sum() == 3
     assert len(cost_curve(y, p, cost_fp=1, cost_fn=1, n_steps=MAX_STEPS)) == MAX_STEPS
+
+
+def test_decision_costs_per_machine():
+    y = np.array([1, 0, 1, 0])
+    pred = np.array([1, 1, 0, 0])  # richtig, unnötige Wartung, übersehener Ausfall, richtig
+    costs = decision_costs(y, pred, cost_fp=2, cost_fn=10)
+    assert list(costs) == [0.0, 2.0, 10.0, 0.0]
+    assert costs.mean() == pytest.approx(expected_cost(y, pred, cost_fp=2, cost_fn=10))
+    with pytest.raises(ValueError, match="y_pred"):
+        decision_costs(y, [0, 1, 2, 0], cost_fp=1, cost_fn=1)
+    with pytest.raises(ValueError, match="cost_fn"):
+        decision_costs(y, pred, cost_fp=1, cost_fn=-1)
+
+
+def test_bootstrap_interval_covers_the_mean_with_the_expected_width():
+    rng = np.random.default_rng(0)
+    values = rng.normal(0.5, 2.0, size=400)
+    mean, low, high = bootstrap_interval(values, n_boot=4000, seed=1)
+    assert mean == pytest.approx(values.mean())
+    assert low < mean < high
+    # Breite ≈ 2 · 1,96 · s / √n
+    assert high - low == pytest.approx(2 * 1.96 * values.std(ddof=1) / 20, rel=0.1)
+    assert bootstrap_interval(values, seed=1) == bootstrap_interval(values, seed=1)
+    narrow = bootstrap_interval(values, level=0.5, seed=1)
+    assert low < narrow[1] < narrow[2] < high
+    # konstante Werte: Intervall ohne Breite
+    assert bootstrap_interval(np.full(10, 3.0)) == (3.0, 3.0, 3.0)
+
+
+def test_bootstrap_interval_in_blocks_matches_one_block(monkeypatch):
+    import kibuch.chapters.ch06_maintenance as maintenance
+
+    values = np.random.default_rng(2).normal(size=50)
+    whole = maintenance.bootstrap_interval(values, n_boot=300, seed=3)
+    monkeypatch.setattr(maintenance, "BOOT_BLOCK", 50 * 7)  # Blöcke zu 7 Wiederholungen
+    assert maintenance.bootstrap_interval(values, n_boot=300, seed=3) == pytest.approx(whole)
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"values": [1.0]}, ValueError, "values"),
+    ({"values": [1.0, np.nan]}, ValueError, "values"),
+    ({"values": "12"}, TypeError, "values"),
+    ({"values": [1.0, 2.0], "level": 1.0}, ValueError, "level"),
+    ({"values": [1.0, 2.0], "level": 0}, ValueError, "level"),
+    ({"values": [1.0, 2.0], "n_boot": 10}, ValueError, "n_boot"),
+    ({"values": [1.0, 2.0], "n_boot": 10**9}, ValueError, "n_boot"),
+    ({"values": [1.0, 2.0], "n_boot": 500.0}, TypeError, "n_boot"),
+    ({"values": [1.0, 2.0], "seed": -1}, ValueError, "seed"),
+])
+def test_bootstrap_interval_errors(kwargs, error, name):
+    values = kwargs.pop("values")
+    with pytest.raises(error, match=name):
+        bootstrap_interval(values, **kwargs)

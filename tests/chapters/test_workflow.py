@@ -18,6 +18,7 @@ from kibuch.chapters.ch06_workflow import (
     population_stability_index,
     predict_in_subprocess,
     project_costs,
+    psi_noise_level,
     save_model,
 )
 from kibuch.chapters.ch06_workflow import add_wear_features as workflow_add
@@ -196,6 +197,36 @@ def test_psi_properties():
         population_stability_index("abc", ref)
     with pytest.raises(ValueError, match="actual"):
         population_stability_index(ref, [1.0, np.inf])
+
+
+def test_psi_noise_level_shrinks_with_the_window():
+    """Ohne Drift ist der PSI kleiner Fenster groß: die Faustregel kennt keine Stichprobengröße."""
+    ref = np.random.default_rng(0).normal(size=3000)
+    levels = [psi_noise_level(ref, n, seed=1) for n in (50, 300, 3000)]
+    assert levels[0] > 0.25 > 0.1 > levels[1] > levels[2] > 0
+    # Mittelwert ohne Drift ≈ (Klassen − 1) · (1/n + 1/N), hier der Median als grobe Probe
+    median = psi_noise_level(ref, 300, level=0.5, n_rep=400, seed=2)
+    assert median == pytest.approx(9 * (1 / 300 + 1 / 3000), rel=0.3)
+    assert psi_noise_level(ref, 300, seed=5) == psi_noise_level(ref, 300, seed=5)
+    assert psi_noise_level(ref, 300, level=0.99) > psi_noise_level(ref, 300, level=0.5)
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"reference": [1.0]}, ValueError, "reference"),
+    ({"reference": "abc"}, TypeError, "reference"),
+    ({"n_current": 1}, ValueError, "n_current"),
+    ({"n_current": 10**12}, ValueError, "n_current"),
+    ({"n_current": 30.0}, TypeError, "n_current"),
+    ({"n_rep": 5}, ValueError, "n_rep"),
+    ({"n_rep": 10**9}, ValueError, "n_rep"),
+    ({"n_bins": 1}, ValueError, "n_bins"),
+    ({"level": 1.5}, ValueError, "level"),
+    ({"seed": None}, TypeError, "seed"),
+])
+def test_psi_noise_level_errors(kwargs, error, name):
+    args = {"reference": np.arange(100.0), "n_current": 30, **kwargs}
+    with pytest.raises(error, match=name):
+        psi_noise_level(args.pop("reference"), args.pop("n_current"), **args)
 
 
 def test_drift_report_flags_shifted_window():

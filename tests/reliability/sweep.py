@@ -858,6 +858,12 @@ def _valid_table() -> dict:
         "kibuch.chapters.ch06_maintenance.best_threshold": lambda: {
             "y_true": d.y2, "proba": np.linspace(0.01, 0.99, 24), "cost_fp": 1.0,
             "cost_fn": 5.0, "n_steps": 11},
+        "kibuch.chapters.ch06_maintenance.decision_costs": lambda: {
+            "y_true": d.y2, "y_pred": 1 - d.y2, "cost_fp": 1.0, "cost_fn": 5.0},
+        "kibuch.chapters.ch06_maintenance.bootstrap_interval": lambda: {
+            "values": np.linspace(-1.0, 1.0, 24), "n_boot": 200},
+        "kibuch.chapters.ch06_workflow.psi_noise_level": lambda: {
+            "reference": d.X2[:, 0], "n_current": 10, "n_bins": 4, "n_rep": 20},
         "kibuch.chapters.ch06_workflow.clean_records": lambda: {"raw": d.raw_records},
         "kibuch.chapters.ch06_workflow.cohens_kappa": lambda: {"a": [0, 1, 0, 1, 1],
                                                               "b": [0, 1, 1, 1, 0]},

@@ -7,11 +7,8 @@ wenn es welche gibt. Bildschirmfotos einiger Seiten landen in _build/screenshots
 
 from __future__ import annotations
 
-import os
-import shutil
-from urllib.parse import urlparse
-
 import pytest
+from conftest import open_page as _open
 from sitehelpers import SITE, is_notebook, toc_files
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright fehlt")
@@ -20,48 +17,6 @@ DOCS = toc_files()
 SHOTS = SITE.parent / "screenshots"
 SCREENSHOT_DOCS = {"book/index", "book/dozierende", "book/01_einfuehrung", "book/03_3_cnn",
                    "book/status"}
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-
-
-def _chromium() -> str:
-    path = os.environ.get("KIBUCH_CHROMIUM") or shutil.which("chromium")
-    if not path:
-        pytest.fail("Chromium fehlt: `apt-get install chromium` (nox -s tests erledigt das).")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def _open(browser, server, path, *, width=1280):
-    """Öffnet eine Seite; liefert (page, console_errors, foreign_requests)."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    errors, foreign = [], []
-    host = urlparse(server).netloc
-
-    def route(r):
-        if urlparse(r.request.url).netloc in (host, "") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{server}/{path}", wait_until="load")
-    page.wait_for_timeout(400)
-    return page, errors, foreign
-
-
 @pytest.mark.parametrize("doc", DOCS)
 def test_page_renders_offline(browser, server, doc):
     page, errors, foreign = _open(browser, server, f"{doc}.html")

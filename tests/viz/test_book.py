@@ -23,7 +23,18 @@ def recorded(monkeypatch):
         calls.append((name, bundle, display))
 
     monkeypatch.setattr(myst_nb, "glue", fake_glue)
+    monkeypatch.setenv(book.BOOK_BUILD_ENV, "1")  # wie im Buchbau
     return calls
+
+
+def test_outside_the_book_values_are_printed_not_glued(recorded, monkeypatch, capsys):
+    """Heruntergeladenes Notebook: Werte erscheinen sichtbar, auch wenn MyST-NB da ist."""
+    monkeypatch.delenv(book.BOOK_BUILD_ENV)
+    assert not book.in_book_build()
+    book.glue_values(genauigkeit="97,3 %", seeds=3)
+    out = capsys.readouterr().out
+    assert "genauigkeit  97,3 %" in out and "seeds" in out
+    assert recorded == []
 
 
 def test_glue_values_stores_text(recorded):

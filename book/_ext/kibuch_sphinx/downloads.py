@@ -1,7 +1,11 @@
 """Was Leserinnen und Leser herunterladen: Notebooks einzeln und als Archiv, das PDF.
 
 - Nach dem Build liegen alle ausgeführten Kapitel-Notebooks als
-  ``_downloads/ki-grundlagen-notebooks.zip`` in der Website.
+  ``_downloads/ki-grundlagen-notebooks.zip`` in der Website, als eigenständige
+  Jupyter-Notebooks (:mod:`.standalone`: Werte statt ``glue``-Rollen, kein MyST); dieselben
+  Dateien bietet der Download-Knopf jeder Seite an.
+- Die Installationszelle jedes Kapitels bekommt beim Bau die Fassung des Buchs
+  (``KIBUCH_RELEASE``), damit ein Notebook von v0.1.0 auch später kibuch 0.1.0 installiert.
 - Aus dem Ausführungs-Cache geholte Notebooks bekommen ihre Ausgaben zurück (siehe
   :func:`_restore_cached_outputs`).
 - Der Colab-Knopf zeigt auf das ausgeführte ``.ipynb`` im Zweig ``notebooks``, den der
@@ -12,10 +16,12 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
 from .chapters import chapter_docs, exec_data
+from .standalone import pin_release, standalone_notebook
 
 NOTEBOOK_BRANCH = "notebooks"
 ZIP_NAME = "ki-grundlagen-notebooks.zip"
@@ -26,17 +32,44 @@ def _executed_dir(app) -> Path:
     return Path(app.outdir).parent / "jupyter_execute"
 
 
-def _write_notebook_zip(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
+def _standalone(app, doc: str):
+    """Das ausgeführte Notebook einer Seite als eigenständiges Jupyter-Notebook (oder None)."""
+    import nbformat
+
     executed = _executed_dir(app)
+    path = executed / f"{doc}.ipynb"
+    if not path.exists():
+        return None
+    glue_file = executed / f"{doc}.glue.json"
+    glue = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.exists() else {}
+    page = Path(app.outdir) / f"{doc}.html"
+    page_html = page.read_text(encoding="utf-8") if page.exists() else ""
+    return standalone_notebook(nbformat.read(path, as_version=4), glue, page_html)
+
+
+def _write_notebook_zip(app, exception):
+    """Notebook-Archiv und Einzel-Downloads: eigenständige Notebooks aller Kapitel."""
+    if exception is not None or app.builder.name != "html":
+        return
+    import nbformat
+
     downloads = Path(app.outdir) / "_downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(downloads / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as zf:
         for doc in chapter_docs(app.env):
-            nb = executed / f"{doc}.ipynb"
-            if nb.exists():
-                zf.write(nb, Path("ki-grundlagen") / nb.relative_to(executed))
+            nb = _standalone(app, doc)
+            if nb is None:
+                continue
+            text = nbformat.writes(nb)
+            zf.writestr(str(Path("ki-grundlagen") / f"{doc}.ipynb"), text)
+            source = Path(app.outdir) / "_sources" / f"{doc}.ipynb"
+            if source.parent.is_dir():
+                source.write_text(text, encoding="utf-8")
+
+
+def _pin_release(app, docname, source):
+    """Installationszelle: der Buchbau setzt die Fassung (Git-Tag) des Buchs ein."""
+    source[0] = pin_release(source[0])
 
 
 def _restore_cached_outputs(app, env):
@@ -91,4 +124,5 @@ def _download_buttons(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("env-updated", _restore_cached_outputs)
     app.connect("html-page-context", _download_buttons, priority=999)
+    app.connect("source-read", _pin_release)
     app.connect("build-finished", _write_notebook_zip)

@@ -22,6 +22,7 @@ Die synthetische Preisreihe, an der das Kapitel die Falle vorführt, erzeugt
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -35,23 +36,46 @@ _PATTERN = re.compile(r"^\s*(\d{1,2})([-./])(\d{1,2})\2(\d{4})\s*$")
 
 
 def to_german_strings(dates, sep: str = "-") -> list[str]:
-    """Datumswerte als Text ``TT-MM-JJJJ`` (Trennzeichen ``sep``: ``-``, ``.`` oder ``/``)."""
+    """Datumswerte als Text ``TT-MM-JJJJ`` (Trennzeichen ``sep``: ``-``, ``.`` oder ``/``).
+
+    ``dates`` sind Zeitpunkte (``pandas.Timestamp``, ``datetime``, ``numpy.datetime64``),
+    kein Text: Text müsste erst geraten werden (siehe ``_as_datetimes``).
+    """
     sep = check_choice("sep", sep, ("-", ".", "/"))
     index = pd.DatetimeIndex(_as_datetimes(dates))
     return list(index.strftime(f"%d{sep}%m{sep}%Y"))
 
 
 def _as_datetimes(dates) -> pd.Series:
-    """``dates`` als nicht leere Series von Zeitpunkten ohne Lücken (NaT)."""
+    """``dates`` als nicht leere Series von Zeitpunkten ohne Lücken (NaT).
+
+    Nur echte Zeitpunkte sind erlaubt. Text wie ``"01-10-2024"`` würde pandas hier mit
+    geratenem Format lesen – genau die Datumsfalle, vor der dieses Modul schützen soll –,
+    und ganze Zahlen läse es still als Nanosekunden seit 1970. Beides ist ein ``TypeError``.
+    """
     if isinstance(dates, (str, bytes)) or not hasattr(dates, "__iter__"):
         kind = "ein einzelner String" if isinstance(dates, (str, bytes)) else type(dates).__name__
         raise TypeError(f"dates muss eine Folge von Datumswerten sein, nicht {kind}.")
+    values = list(dates)
+    if not values:
+        raise ValueError("dates ist leer.")
+    for i, value in enumerate(values):
+        missing = value is None or value is pd.NaT or (isinstance(value, float) and value != value)
+        if missing or isinstance(value, (datetime.date, np.datetime64)):
+            continue  # fehlende Werte meldet die Prüfung auf NaT unten
+        if isinstance(value, (str, bytes)):
+            hint = ("Text zuerst mit parse_dates_strict(strings, fmt=...) einlesen, "
+                    "sonst müsste das Format geraten werden.")
+            kind = "Text"
+        else:
+            hint = "Erwartet werden pandas.Timestamp, datetime.date/datetime oder numpy.datetime64."
+            kind = type(value).__name__
+        raise TypeError(f"dates enthält keine Datumswerte: dates[{i}] ist {kind} "
+                        f"({value!r}). {hint}")
     try:
-        series = pd.to_datetime(pd.Series(list(dates)))
+        series = pd.to_datetime(pd.Series(values))
     except (ValueError, TypeError) as err:
         raise TypeError(f"dates enthält Werte, die keine Datumswerte sind: {err}") from err
-    if series.empty:
-        raise ValueError("dates ist leer.")
     if series.isna().any():
         raise ValueError("dates enthält fehlende Werte (NaT).")
     return series
@@ -166,7 +190,8 @@ def check_daily_series(dates) -> SeriesCheck:
     """Plausibilitätsprüfung einer Tagesreihe in der vorliegenden Reihenfolge.
 
     Eine korrekt eingelesene Tagesreihe ist streng aufsteigend, hat keine
-    doppelten Tage und keine Lücken; jeder Schritt ist genau ein Tag.
+    doppelten Tage und keine Lücken; jeder Schritt ist genau ein Tag. ``dates``
+    sind bereits eingelesene Zeitpunkte; Text ist ein ``TypeError``.
     """
     series = _as_datetimes(dates)
     days = series.dt.normalize()

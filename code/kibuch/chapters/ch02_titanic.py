@@ -6,9 +6,11 @@ und Thomas Cason (Vanderbilt University), hat ihn: ``kibuch.data.load("titanic3"
 sie (SHA-256-geprüft) aus der Kopie, die scikit-learn mitbringt, mit der Spalte ``hafen``.
 Dort steht die einzige Implementierung des Lesens.
 
-:func:`load_titanic_ports` ist die schmale Form für Kapitel 2: ``load("titanic")`` mit der
-zusätzlichen Spalte ``hafen``. Bevor es die Spalte anfügt, prüft es Zeile für Zeile, dass
-Klasse, Geschlecht, Alter, Angehörige und Ausgang in beiden Tabellen übereinstimmen.
+:func:`load_titanic_ports` ist die schmale Form: ``load("titanic")`` mit der zusätzlichen
+Spalte ``hafen``. Bevor es die Spalte anfügt, prüft es Zeile für Zeile, dass Klasse,
+Geschlecht, Alter, Angehörige und Ausgang in beiden Tabellen übereinstimmen. Das
+Sankey-Diagramm in Kapitel 2 liest ``load("titanic3")`` selbst; dieselbe Übereinstimmung
+prüft dort der Datensatz-Test (``tests/data/test_data.py``).
 """
 
 from __future__ import annotations

@@ -71,8 +71,8 @@ def fit_curve(name: str, x, y) -> dict[str, float]:
     """Passt das Kurvenmodell per kleinster Quadrate an; gibt ``{"a": …, "b": …}`` zurück.
 
     Minimiert wird die Verlustfunktion ``mittlerer quadratischer Fehler`` – weil das
-    Modell linear in den Parametern ist, hat sie genau ein Minimum, das
-    ``numpy.linalg.lstsq`` direkt ausrechnet.
+    Modell linear in den Parametern ist, hat sie (bei linear unabhängigen Merkmalsspalten)
+    genau ein Minimum, das ``numpy.linalg.lstsq`` direkt ausrechnet.
     """
     names = CURVE_MODELS[check_choice("name", name, CURVE_MODELS)][1]
     x, y = _check_xy(x, y, min_len=len(names))  # mindestens so viele Punkte wie Parameter

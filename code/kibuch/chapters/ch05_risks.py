@@ -3,7 +3,7 @@
 Jede Funktion macht ein Risiko messbar, statt es nur zu beschreiben:
 
 - ``reduce_class`` – eine Klasse bekommt nur wenige Trainingsbeispiele,
-- ``add_watermark`` – ein Wasserzeichen-Pixel als Scheinkorrelation,
+- ``add_watermark`` – ein Wasserzeichen aus wenigen Pixeln als Scheinkorrelation,
 - ``fgsm_attack`` – kleine, gezielte Störungen kippen einen Bildklassifikator,
 - ``CharNGramLM`` – ein Zeichen-n-Gramm-Sprachmodell, das flüssigen Unsinn
   selbstsicher erzeugt und Geheimnisse aus den Trainingsdaten wiedergibt,
@@ -62,7 +62,7 @@ def reduce_class(X: np.ndarray, y: np.ndarray, cls: int, n_keep: int, *,
 
 
 # ---------------------------------------------------------------------------
-# Scheinkorrelation: ein Wasserzeichen-Pixel
+# Scheinkorrelation: ein Wasserzeichen aus wenigen Pixeln
 # ---------------------------------------------------------------------------
 
 def add_watermark(X: np.ndarray, which=None, *, pixels=((0, 0), (0, 7)),
@@ -97,8 +97,10 @@ def add_watermark(X: np.ndarray, which=None, *, pixels=((0, 0), (0, 7)),
 def fgsm_attack(model, x, y, eps: float):
     """Fast Gradient Sign Method (Goodfellow et al. 2015).
 
-    Verschiebt jedes Pixel um ``eps`` in die Richtung, die den Verlust für das
-    richtige Label ``y`` am stärksten erhöht, und schneidet auf [0, 1] zu.
+    Verschiebt jedes Pixel um ``eps`` nach oben oder unten, je nach Vorzeichen des
+    Gradienten des Verlusts für das richtige Label ``y``, und schneidet auf [0, 1] zu.
+    Unter allen Störungen, die kein Pixel um mehr als ``eps`` ändern, erhöht das den
+    Verlust in linearer Näherung am stärksten.
     ``x``: Tensor ``(B, ...)`` mit Werten in [0, 1]; ``y``: ``(B,)`` Klassen.
     """
     import torch

@@ -9,7 +9,8 @@ Der Weg von Rohdaten bis zum überwachten Modell im Betrieb:
 3. ``add_wear_features`` – Merkmale mit Fachwissen,
 4. ``save_model`` / ``predict_in_subprocess`` – Modell speichern und in einem
    eigenen Python-Prozess laden, wie ein Vorhersagedienst,
-5. ``population_stability_index`` / ``drift_report`` – Drift im Betrieb erkennen,
+5. ``population_stability_index`` / ``drift_report`` – Drift im Betrieb erkennen;
+   ``psi_noise_level`` zeigt, wie groß der PSI schon ohne Drift wird,
 6. ``CostAssumptions`` / ``project_costs`` – eine Kostenrechnung mit offen
    genannten Annahmen.
 """
@@ -41,8 +42,8 @@ from kibuch.core.checks import (
 from kibuch.data.synthetic.sensors import SENSORS
 
 MAX_BINS = 10_000  # Höchstzahl der Klassen für den PSI
-
-
+MAX_REPEATS = 100_000  # Höchstzahl der Wiederholungen in psi_noise_level
+MAX_WINDOW = 10_000_000  # größtes Zeitfenster (Zahl der Werte) in psi_noise_level
 
 
 def _check_labels(name: str, labels) -> np.ndarray:
@@ -195,23 +196,54 @@ def predict_in_subprocess(path, rows: pd.DataFrame, *, timeout: float = 120.0) -
 # 4. Monitoring: Drift
 # ---------------------------------------------------------------------------
 
-def population_stability_index(expected, actual, n_bins: int = 10) -> float:
-    """Population Stability Index zwischen Referenz- und aktuellen Werten.
+def _psi_edges(e: np.ndarray, n_bins: int) -> np.ndarray:
+    """Innere Klassengrenzen: die Quantile der Referenz (doppelte Grenzen fallen weg)."""
+    return np.unique(np.quantile(e, np.linspace(0, 1, n_bins + 1)[1:-1]))
 
-    Klassengrenzen sind die Quantile der Referenz; PSI = Σ (a − e) · ln(a / e)
-    über die Klassenanteile e (Referenz) und a (aktuell). Faustregel aus der
-    Kreditrisikopraxis: < 0,1 stabil, 0,1–0,25 beobachten, > 0,25 deutliche Drift.
-    """
-    e = check_array("expected", expected, ndim=1, min_len=2)
-    a = check_array("actual", actual, ndim=1, min_len=2)
-    n_bins = check_int("n_bins", n_bins, minimum=2, maximum=MAX_BINS)
-    inner = np.unique(np.quantile(e, np.linspace(0, 1, n_bins + 1)[1:-1]))
+
+def _psi(e: np.ndarray, a: np.ndarray, inner: np.ndarray) -> float:
     n_classes = len(inner) + 1
     e_share = np.bincount(np.searchsorted(inner, e, side="right"), minlength=n_classes) / len(e)
     a_share = np.bincount(np.searchsorted(inner, a, side="right"), minlength=n_classes) / len(a)
     e_share = np.clip(e_share, 1e-4, None)  # leere Klassen: kein log(0)
     a_share = np.clip(a_share, 1e-4, None)
     return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))
+
+
+def population_stability_index(expected, actual, n_bins: int = 10) -> float:
+    """Population Stability Index zwischen Referenz- und aktuellen Werten.
+
+    Klassengrenzen sind die Quantile der Referenz; PSI = Σ (a − e) · ln(a / e)
+    über die Klassenanteile e (Referenz) und a (aktuell). Faustregel aus der
+    Kreditrisikopraxis: < 0,1 stabil, 0,1–0,25 beobachten, > 0,25 deutliche Drift –
+    ohne Rücksicht auf die Stichprobengröße (siehe :func:`psi_noise_level`).
+    """
+    e = check_array("expected", expected, ndim=1, min_len=2)
+    a = check_array("actual", actual, ndim=1, min_len=2)
+    n_bins = check_int("n_bins", n_bins, minimum=2, maximum=MAX_BINS)
+    return _psi(e, a, _psi_edges(e, n_bins))
+
+
+def psi_noise_level(reference, n_current: int, *, n_bins: int = 10, n_rep: int = 200,
+                    level: float = 0.95, seed: int = 0) -> float:
+    """PSI, den der Zufall allein in ``level`` der Fälle nicht überschreitet.
+
+    Zieht ``n_rep``-mal ``n_current`` Werte mit Zurücklegen aus ``reference`` – also
+    ohne jede Drift – und gibt das ``level``-Quantil ihrer PSI-Werte gegenüber
+    ``reference`` zurück. Kleine Zeitfenster haben schon ohne Drift einen hohen PSI;
+    die feste Faustregel 0,1/0,25 kennt diesen Einfluss nicht.
+    """
+    ref = check_array("reference", reference, ndim=1, min_len=2)
+    n_current = check_int("n_current", n_current, minimum=2, maximum=MAX_WINDOW)
+    n_bins = check_int("n_bins", n_bins, minimum=2, maximum=MAX_BINS)
+    n_rep = check_int("n_rep", n_rep, minimum=10, maximum=MAX_REPEATS)
+    level = check_float("level", level, 0, 1, open_min=True, open_max=True)
+    seed = check_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    inner = _psi_edges(ref, n_bins)
+    values = [_psi(ref, rng.choice(ref, size=n_current, replace=True), inner)
+              for _ in range(n_rep)]
+    return float(np.quantile(values, level))
 
 
 def drift_report(reference: pd.DataFrame, current: pd.DataFrame, *, window: str,

@@ -22,6 +22,7 @@ Zahlen. Die Erweiterung zählt die geprüften Aussagen je Kapitel in ``reports/c
 from __future__ import annotations
 
 import math
+import os
 import re
 
 import numpy as np
@@ -44,6 +45,21 @@ def _as_text(name: str, value) -> str:
     return str(value)
 
 
+#: Umgebungsvariable, die die Sphinx-Erweiterung des Buchs beim Bauen setzt; die Kernel der
+#: ausgeführten Kapitel erben sie.
+BOOK_BUILD_ENV = "KIBUCH_BOOK_BUILD"
+
+
+def in_book_build() -> bool:
+    """Läuft der Code gerade im Buchbau (Jupyter Book)? Sonst: Notebook, Colab oder Skript.
+
+    Nur im Buchbau gehen Werte per MyST-NB-``glue`` in den Text; überall sonst zeigen die
+    Helfer sie direkt an, damit ein heruntergeladenes Notebook seine Zahlen sichtbar macht –
+    auch wenn dort zufällig MyST-NB installiert ist.
+    """
+    return os.environ.get(BOOK_BUILD_ENV) == "1"
+
+
 def glue_values(**values) -> None:
     """Legt jeden Wert als Text für ``{glue:text}`name``` ab.
 
@@ -56,12 +72,12 @@ def glue_values(**values) -> None:
     if not values:
         raise ValueError("glue_values braucht mindestens einen benannten Wert.")
     texts = {name: _as_text(name, value) for name, value in values.items()}
-    try:
-        from myst_nb import glue
-    except ImportError:  # heruntergeladenes Notebook ohne MyST-NB
+    if not in_book_build():  # heruntergeladenes Notebook: Werte sichtbar ausgeben
         width = max(len(n) for n in texts)
         print("\n".join(f"{name:<{width}}  {text}" for name, text in texts.items()))
         return
+    from myst_nb import glue
+
     for name, text in texts.items():
         glue(name, text, display=False)
 
@@ -93,13 +109,13 @@ def glue_figure(name: str, fig) -> None:
     if not isinstance(fig, go.Figure):
         raise TypeError(f"fig muss eine plotly-Figur sein, nicht {type(fig).__name__}.")
     bundle = _plotly_bundle(fig.to_dict())
-    try:
-        from myst_nb import glue
-    except ImportError:  # heruntergeladenes Notebook ohne MyST-NB
+    if not in_book_build():  # heruntergeladenes Notebook: Figur direkt zeigen
         from IPython.display import display
 
         display(_MimeBundle(bundle))
         return
+    from myst_nb import glue
+
     glue(name, _MimeBundle(bundle), display=True)
 
 

@@ -743,20 +743,23 @@ def gridworld_figure(env: GridWorld):
 
 
 def _goal_name(env: GridWorld, cell) -> str:
-    """Wohin der gierige Weg führt, in Worten."""
+    """Wo der gierige Weg endet, als Nominativ für „Ziel des gierigen Wegs: …“."""
     reward = env.terminals.get(cell)
     if reward is None:
-        return "zu keinem Endfeld"
-    if reward == max(env.terminals.values()):
-        return "zum großer Schatz" if reward > 0 else "in die Falle"
-    return "zum kleiner Schatz" if reward > 0 else "in die Falle"
+        return "kein Endfeld"
+    if reward < 0:
+        return "Falle"
+    if reward == 0:
+        return "Endfeld ohne Belohnung"
+    return "großer Schatz" if reward == max(env.terminals.values()) else "kleiner Schatz"
 
 
 def q_value_slider(env: GridWorld, q_tables: dict):
     """Interaktive Karte der Q-Werte: je Diskontfaktor die beste Aktion und ``max Q`` je Feld.
 
     ``q_tables`` ordnet jedem γ eine Q-Tabelle (Form (Zustände, Aktionen)) zu; der Titel
-    nennt ``Q(Start)`` und wohin der gierige Weg führt.
+    nennt ``Q(Start)`` und das Ziel des gierigen Wegs („großer Schatz“, „kleiner Schatz“,
+    „Falle“ oder „kein Endfeld“).
     """
     import plotly.graph_objects as go
 
@@ -781,7 +784,7 @@ def q_value_slider(env: GridWorld, q_tables: dict):
         step_traces.append([len(fig.data) - 1])
         goal = _goal_name(env, greedy_path(env, q)[-1])
         titles.append(f"γ = {de(gamma, 2)}: Q(Start) = {de(q[start_state].max(), 3)}, "
-                      f"gieriger Weg {goal}")
+                      f"Ziel des gierigen Wegs: {goal}")
     add_visibility_slider(fig, step_traces, [de(g, 2) for g in q_tables], titles=titles,
                           prefix="γ = ")
     fig.update_layout(height=430, title_font_size=13,

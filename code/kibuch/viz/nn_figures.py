@@ -352,29 +352,53 @@ def train_test_figure(runs: dict, *, height: int = 340):
 
 
 def noise_figure(noise_grid, noise_results: dict, *, height: int = 340):
-    """Trainings- und Testverlust am Ende des Trainings über dem Rauschen, je Datensatz."""
+    """Trainings- und Testverlust am Ende des Trainings über dem Rauschen, je Datensatz.
+
+    ``noise_results`` ordnet jedem Datensatz eine Liste mit einem Eintrag je Rauschstufe zu:
+    entweder ein Playground-Ergebnis oder eine Liste von Ergebnissen (eines je Seed). Bei
+    mehreren Seeds zeigt die Linie den Median, die Fehlerbalken reichen vom besten bis zum
+    schlechtesten Seed; so verzerrt ein einzelner hängengebliebener Lauf die Linie nicht.
+    """
     import plotly.graph_objects as go
 
     noise_grid = check_array("noise_grid", noise_grid, ndim=1).tolist()
     check_instance("noise_results", noise_results, dict, "ein dict Datensatz → Ergebnisse")
     height = check_int("height", height, minimum=100)
+    finals = {}  # (Datensatz, Kennzahl) → (Rauschstufen, Seeds)
     for name, results in noise_results.items():
         results = _check_list(f"noise_results[{name!r}]", results, "eine Liste von Ergebnissen")
         check_same_length(noise_grid=noise_grid, **{f"noise_results[{name!r}]": results})
-        for i, r in enumerate(results):
-            for which in ("train_loss", "test_loss"):
-                check_array(f"noise_results[{name!r}][{i}].{which}", getattr(r, which, None),
-                            ndim=1, finite=False)
+        for which in ("train_loss", "test_loss"):
+            rows = []
+            for i, entry in enumerate(results):
+                runs = (_check_list(f"noise_results[{name!r}][{i}]", entry,
+                                    "ein Ergebnis oder eine Liste von Ergebnissen")
+                        if isinstance(entry, (list, tuple)) else [entry])
+                if rows and len(runs) != len(rows[0]):  # gleich viele Seeds je Rauschstufe
+                    raise ValueError(f"noise_results[{name!r}][{i}] hat {len(runs)} Seeds, "
+                                     f"noise_results[{name!r}][0] aber {len(rows[0])}.")
+                rows.append([check_array(f"noise_results[{name!r}][{i}].{which}",
+                                         getattr(r, which, None), ndim=1, finite=False)[-1]
+                             for r in runs])
+            finals[name, which] = np.array(rows)  # (Rauschstufen, Seeds)
     fig = go.Figure()
-    for (name, results), color in zip(noise_results.items(), PALETTE):
+    for name, color in zip(noise_results, PALETTE):
         for which, dash, suffix in (("train_loss", "solid", "Training"),
                                     ("test_loss", "dash", "Test")):
+            values = finals[name, which]
+            middle = np.median(values, axis=1)
+            error = None
+            if values.shape[1] > 1:  # Fehlerbalken vom besten bis zum schlechtesten Seed
+                error = {"type": "data", "symmetric": False,
+                         "array": np.round(values.max(axis=1) - middle, 4),
+                         "arrayminus": np.round(middle - values.min(axis=1), 4),
+                         "color": color, "thickness": 1}
             fig.add_trace(go.Scatter(
-                x=noise_grid, y=[round(getattr(r, which)[-1], 4) for r in results],
+                x=noise_grid, y=np.round(middle, 4), error_y=error,
                 mode="lines+markers", name=f"{TOY_TITLES.get(name, name)}: {suffix}",
                 line={"color": color, "dash": dash}))
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 20, "b": 40},
-                      xaxis_title="Rauschen", yaxis_title="Verlust nach 100 Epochen",
+                      xaxis_title="Rauschen", yaxis_title="Verlust am Ende des Trainings",
                       legend={"orientation": "h", "y": 1.15, "x": 0})
     return fig
 

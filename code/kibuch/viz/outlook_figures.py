@@ -3,7 +3,7 @@
 Die Kapitel zeigen, welche Daten in eine Abbildung gehen; Achsen, Farben, Beschriftungen
 und Quellenangaben stehen hier. Jede Funktion gibt die Figur zurück (matplotlib: ``(fig,
 ax)`` bzw. ``(fig, axes)``, damit man danach noch etwas ändern kann, etwa
-``ax.set_yscale("linear")``). matplotlib und plotly werden erst beim Aufruf geladen.
+``ax.set_title("…")``). matplotlib und plotly werden erst beim Aufruf geladen.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 
 from kibuch.core.checks import (
     check_array,
+    check_bool,
     check_float,
     check_frame,
     check_instance,
@@ -40,31 +41,41 @@ def data_volume_figure(volume: pd.DataFrame):
     ax.bar(volume["jahr"], volume["zettabyte"], color=colors)
     ax.set_xlabel("Jahr")
     ax.set_ylabel("Datenvolumen in Zettabyte")
-    ax.set_title("Weltweit erzeugte Daten pro Jahr")
+    ax.set_title("Weltweites Datenvolumen pro Jahr (IDC)")
     ax.text(0.01, 0.97, "Quelle: IDC (2018, 2021)", transform=ax.transAxes,
             va="top", fontsize=9, color=_GREY)
     german_axes(ax, x=False)
     return fig, ax
 
 
-def gpu_figure(gpus: pd.DataFrame):
-    """Spitzenleistung der GPUs über dem Jahr, logarithmische y-Achse (``facts.gpu_compute()``)."""
+def gpu_figure(gpus: pd.DataFrame, *, log: bool = True):
+    """Spitzenleistung der GPUs über dem Jahr (``facts.gpu_compute()``).
+
+    ``log=True`` (Standard) zeichnet die y-Achse logarithmisch, ``log=False`` linear ab null;
+    Achsenbereich und Beschriftung passen sich an.
+    """
     import matplotlib.pyplot as plt
 
     from kibuch.core.fmt import de
 
     check_frame("gpus", gpus, ["jahr", "modell", "tflops", "format"])
+    log = check_bool("log", log)
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.plot(gpus["jahr"], gpus["tflops"], "o-", color="#D55E00")
-    for _, row in gpus.iterrows():
+    for i, (_, row) in enumerate(gpus.iterrows()):
+        # linear liegen die frühen Punkte fast gleich hoch: Beschriftungen abwechselnd versetzen
+        dy = 8 if log else 8 + 24 * (i % 2)
         ax.annotate(f"{row['modell']}\n{de(row['tflops'], 0)} ({row['format']})",
                     (row["jahr"], row["tflops"]), textcoords="offset points",
-                    xytext=(-8, 8), fontsize=8, ha="right")
-    ax.set_yscale("log")
+                    xytext=(-8, dy), fontsize=8, ha="right")
     ax.set_xlim(2011, 2025)
-    ax.set_ylim(2, 8000)
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(2, 8000)  # Platz für die Beschriftung über dem größten Wert
+    else:
+        ax.set_ylim(0, 1.35 * float(gpus["tflops"].max()))
     ax.set_xlabel("Jahr der Markteinführung")
-    ax.set_ylabel("TFLOP/s (log)")
+    ax.set_ylabel("TFLOP/s (log)" if log else "TFLOP/s")
     ax.set_title("Rechenleistung einer einzelnen GPU")
     ax.text(0.99, 0.03, "Quelle: NVIDIA-Datenblätter", transform=ax.transAxes,
             ha="right", fontsize=9, color=_GREY)

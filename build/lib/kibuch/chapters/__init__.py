@@ -1,0 +1,1 @@
+"""Kapitelspezifische Bausteine, benannt nach ihrem Kapitel (``ch03_1_…`` gehört zu Kapitel 3.1)."""

@@ -1,0 +1,1 @@
+"""Kern: Gerät, Seeds, Cache, Argumentprüfungen, deutsche Zahlformate."""

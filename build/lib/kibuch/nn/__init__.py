@@ -1,0 +1,1 @@
+"""Neuronale Bausteine (PyTorch): je Konzept eine Implementierung."""

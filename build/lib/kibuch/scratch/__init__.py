@@ -1,0 +1,4 @@
+"""Algorithmen von Grund auf in NumPy.
+
+Backpropagation, MLP, k-Means, Q-Learning, Empfehlungen und Prognosen.
+"""

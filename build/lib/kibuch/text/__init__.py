@@ -1,0 +1,1 @@
+"""Text für Sprachmodelle: Tokenizer und Sampling."""

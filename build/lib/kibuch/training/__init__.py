@@ -1,0 +1,1 @@
+"""Die Trainingsschleife (eine für alle Modelle) und ihre Konfiguration."""

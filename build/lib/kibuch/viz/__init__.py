@@ -1,0 +1,1 @@
+"""Darstellung: Abbildungsstil, Diagramme und der plotly-Renderer für MyST-NB."""
