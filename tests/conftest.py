@@ -26,6 +26,7 @@ OFFLINE_VARS = ("KIBUCH_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 #: fällt in ``tests/reliability/test_conftest.py`` auf.
 SLOW = (
     "tests/viz/test_results_kernel.py",  # startet einen Kernel: 1,8–3 s
+    "tests/web/test_models.py::test_chapter_gpt_export_fits_the_page_budget",  # etwa 10 s
     "tests/chapters/test_ch03_3_cnn.py",  # trainiert kleine CNNs: 14–38 s
     "tests/nn/test_bert_cache.py",  # feintunt kleine Encoder: zusammen etwa 75 s
     "tests/nn/test_cnn.py::test_training_on_mini_data_lowers_loss",  # 6,8–13,3 s

@@ -293,3 +293,22 @@ def test_feedback_learning_stream_may_be_any_iterable_of_pairs():
     pd.testing.assert_frame_equal(as_list, as_generator)
     pd.testing.assert_frame_equal(as_list, as_lists)
     assert list(as_list["schritt"]) == [0, 10, 20, 30]
+
+
+def test_fgsm_maximises_the_linearised_loss_within_the_eps_box():
+    """FGSM wählt unter allen Störungen mit höchstens eps je Pixel die, die den Verlust in
+    linearer Näherung am stärksten erhöht: grad · δ ist für δ = eps · sign(grad) maximal."""
+    torch.manual_seed(1)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(16, 4))
+    x = torch.full((3, 4, 4), 0.5)  # weit weg von 0 und 1: kein Zuschneiden
+    y = torch.tensor([0, 1, 2])
+    eps = 0.05
+    xr = x.clone().requires_grad_(True)
+    torch.nn.functional.cross_entropy(model(xr), y).backward()
+    grad = xr.grad
+    best = (grad * (fgsm_attack(model, x, y, eps) - x)).sum()
+    assert best == pytest.approx(eps * grad.abs().sum().item(), rel=1e-5)
+    gen = torch.Generator().manual_seed(0)
+    for _ in range(200):
+        delta = (torch.rand(x.shape, generator=gen) * 2 - 1) * eps  # beliebig in der Box
+        assert (grad * delta).sum() <= best + 1e-7

@@ -50,6 +50,9 @@ EXEMPT = {
         "verteilt nur die übergebenen Seeds an run und zieht selbst keine Zufallszahlen",
     "kibuch.training.loop.make_optimizer":
         "legt nur den Optimierer an (keine Zufallszahlen); die Sonde für fit prüft ihn mit",
+    "kibuch.web.models.cached_cnn":
+        "lädt nur das von train_cnn trainierte Modell aus dem Cache (trainiert nie); der Seed "
+        "ist Teil des Schlüssels, die Sonde für train_cnn prüft das Training",
     "kibuch.chapters.ch03_4_bert.BertRecipe":
         "Konfiguration: hält nur die Liste der Seeds, zieht selbst keine Zufallszahlen",
 }
@@ -357,6 +360,12 @@ def chapters():
         "kibuch.chapters.ch03_1_playground.depth_sweep[wald]": sweep(True),
         "kibuch.chapters.ch03_1_playground.make_tree_model[baum]": tree(False),
         "kibuch.chapters.ch03_1_playground.make_tree_model[wald]": tree(True),
+        "kibuch.chapters.ch06_maintenance.bootstrap_interval": lambda: __import__(
+            "kibuch.chapters.ch06_maintenance", fromlist=["x"]).bootstrap_interval(
+            np.linspace(-1.0, 1.0, 24), n_boot=100, seed=3),
+        "kibuch.chapters.ch06_workflow.psi_noise_level": lambda: __import__(
+            "kibuch.chapters.ch06_workflow", fromlist=["x"]).psi_noise_level(
+            np.linspace(0.0, 1.0, 40), 10, n_bins=4, n_rep=20, seed=3),
         "kibuch.chapters.ch03_2_playground.run_playground": lambda: playground_result(
             pg2.run_playground(config)),
         "kibuch.chapters.ch03_2_playground.run_seeds": lambda: [

@@ -865,6 +865,34 @@ def _valid_table() -> dict:
         "kibuch.chapters.ch06_workflow.psi_noise_level": lambda: {
             "reference": d.X2[:, 0], "n_current": 10, "n_bins": 4, "n_rep": 20},
         "kibuch.chapters.ch06_workflow.clean_records": lambda: {"raw": d.raw_records},
+        # ------------------------------------------------------------------- web
+        "kibuch.web.models.encode_array": lambda: {"array": [1.0, 2.0]},
+        "kibuch.web.models.decode_array": lambda: {
+            "entry": __import__("kibuch.web.models", fromlist=["x"]).encode_array([1.0, 2.0])},
+        "kibuch.web.models.js_data_text": lambda: {"name": "probe", "payload": {"a": 1}},
+        "kibuch.web.models.gpt_payload": lambda: {
+            "model": __import__("kibuch.nn.gpt", fromlist=["x"]).GPT(d.gpt_config),
+            "tokenizer": __import__("kibuch.text.tokens", fromlist=["x"]).CharTokenizer(
+                "abcdefghijkl"),
+            "prompts": ["abc"], "greedy_tokens": 2},
+        "kibuch.web.models.gpt_from_payload": lambda: {
+            "payload": __import__("kibuch.web.models", fromlist=["x"]).gpt_payload(
+                __import__("kibuch.nn.gpt", fromlist=["x"]).GPT(d.gpt_config),
+                __import__("kibuch.text.tokens", fromlist=["x"]).CharTokenizer("abcdefghijkl"),
+                prompts=["abc"], greedy_tokens=1)},
+        "kibuch.web.models.cached_gpt": lambda: {
+            "text": "abrakadabra simsalabim " * 50, "config": d.gpt_config,
+            "train_config": __import__("kibuch.nn.gpt", fromlist=["x"]).gpt_train_config(
+                steps=2)},
+        "kibuch.web.models.cached_cnn": lambda: {"splits": d.image_splits,
+                                                 "recipe": d.cnn_recipe, "seed": 5},
+        "kibuch.web.models.cnn_payload": lambda: {
+            "model": __import__("kibuch.nn.convnet", fromlist=["x"]).ConvNet(
+                __import__("kibuch.nn.convnet", fromlist=["x"]).ConvNetConfig(channels=(2,),
+                                                                              grid=1))},
+        "kibuch.web.models.mnist_preprocess": lambda: {"bitmap": np.eye(8)},
+        "kibuch.web.models.write_gpt_js": lambda: {"path": d.tmp / "gpt_model.js"},
+        "kibuch.web.models.write_cnn_js": lambda: {"path": d.tmp / "cnn_model.js"},
         "kibuch.chapters.ch06_workflow.cohens_kappa": lambda: {"a": [0, 1, 0, 1, 1],
                                                               "b": [0, 1, 1, 1, 0]},
         "kibuch.chapters.ch06_workflow.add_wear_features": lambda: {"frame": d.sensors},
@@ -1245,6 +1273,10 @@ TIMEOUT_BY_FUNCTION = {"kibuch.chapters.ch06_workflow.predict_in_subprocess": 30
 #: Grundbelegungen, die offline mit genau diesem Fehler enden dürfen (Argumente werden vorher
 #: geprüft, die Fehlfälle bleiben also aussagekräftig).
 EXPECTED_BASELINE_ERRORS = {
+    "kibuch.web.models.cached_gpt": "MissingArtifactError",
+    "kibuch.web.models.cached_cnn": "MissingArtifactError",
+    "kibuch.web.models.write_gpt_js": "MissingArtifactError",
+    "kibuch.web.models.write_cnn_js": "MissingArtifactError",
     "kibuch.data.images.download_mnist": "DatasetUnavailable",
     "kibuch.data.images.load_mnist": "DatasetUnavailable",
 }

@@ -1,7 +1,7 @@
 """Widget „digit-draw“ auf der gebauten Seite 3.3 (Faltende Netze), geöffnet von file://.
 
 Das Widget muss ohne Netz laden, für die Testbilder dieselben Wahrscheinlichkeiten wie
-PyTorch liefern (Referenzen in ``cnn_model.js``), gezeichnete Striche (Maus und Stift)
+PyTorch liefern (Referenzen in ``data/cnn.js``), gezeichnete Striche (Maus und Stift)
 klassifizieren, Merkmalskarten zeigen und sich löschen lassen.
 """
 

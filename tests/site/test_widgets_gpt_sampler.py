@@ -1,7 +1,7 @@
 """Widget „gpt-sampler“ auf der gebauten Seite 3.4 (Textgenerierung), geöffnet von file://.
 
 Das Widget muss ohne Netz laden, dieselben Logits wie PyTorch liefern (Referenzen in der
-Datendatei ``gpt_model.js``), auf Bedienung reagieren, mit gleichem Seed denselben Text
+Datendatei ``data/gpt.js``), auf Bedienung reagieren, mit gleichem Seed denselben Text
 erzeugen und mit Top-k = 1 genau den Greedy-Text von ``GPT.generate`` schreiben.
 """
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -63,8 +64,12 @@ def reader(tmp_path_factory):
     root = tmp_path_factory.mktemp("leserin")
     assert ROOT not in root.parents
     wheels = root / "wheel"
+    # Wheel aus einer Kopie bauen: setuptools legt sonst build/ und *.egg-info im Repository an
+    source = root / "quelle"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".nox", ".venv", "_build", "build", "*.egg-info", "__pycache__", "node_modules"))
     _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "-w", wheels, ROOT)
+         "-w", wheels, source)
     wheel = next(wheels.glob("kibuch-*.whl"))
     venv = root / "venv"
     _run(sys.executable, "-m", "venv", venv)

@@ -231,9 +231,9 @@ def test_write_gpt_js_checks_arguments_and_reports_a_missing_model(tmp_cache, tm
     with pytest.raises(TypeError, match="path"):
         write_gpt_js(42)
     with pytest.raises(ValueError, match="path"):
-        write_gpt_js(tmp_path / "gpt_model.json")
+        write_gpt_js(tmp_path / "gpt.json")
     with pytest.raises(ValueError, match="dtype"):
-        write_gpt_js(tmp_path / "gpt_model.js", dtype="int8")
+        write_gpt_js(tmp_path / "gpt.js", dtype="int8")
     target = tmp_path / "data" / models.GPT_DATA_FILE
     with pytest.raises(MissingArtifactError, match="Kapitel 3.4") as err:
         write_gpt_js(target)
@@ -246,16 +246,16 @@ def test_write_gpt_js_picks_float32_or_float16_by_size(monkeypatch, tmp_path):
     monkeypatch.setattr(models, "_chapter_gpt", lambda: (model, tok))
     monkeypatch.setattr(models, "GPT_REFERENCE_PROMPTS", ("abc", "fed"))
     monkeypatch.setattr(models, "GPT_GREEDY_TOKENS", 4)
-    path = write_gpt_js(tmp_path / "gpt_model.js")
+    path = write_gpt_js(tmp_path / "gpt.js")
     data = _load_js(path, "gpt")
     assert data["dtype"] == "float32" and data["config"]["n_layer"] == 1
     size32 = path.stat().st_size
     monkeypatch.setattr(models, "PAGE_BUDGET", models.GPT_WIDGET_CODE_BYTES + size32 - 1)
-    data = _load_js(write_gpt_js(tmp_path / "gpt_model.js"), "gpt")
+    data = _load_js(write_gpt_js(tmp_path / "gpt.js"), "gpt")
     assert data["dtype"] == "float16"
     monkeypatch.setattr(models, "PAGE_BUDGET", models.GPT_WIDGET_CODE_BYTES + 10)
     with pytest.raises(ValueError, match="zu groß"):
-        write_gpt_js(tmp_path / "gpt_model.js")
+        write_gpt_js(tmp_path / "gpt.js")
 
 
 def test_gpt_widget_code_fits_the_allowance():
@@ -267,7 +267,7 @@ def test_gpt_widget_code_fits_the_allowance():
 def test_chapter_gpt_export_fits_the_page_budget(tmp_path):
     """Mit dem echten Modell aus Kapitel 3.4 – nur, wenn es im Cache liegt."""
     try:
-        path = write_gpt_js(tmp_path / "gpt_model.js")
+        path = write_gpt_js(tmp_path / "gpt.js")
     except MissingArtifactError:
         pytest.skip("Das GPT aus Kapitel 3.4 liegt nicht im Artefakt-Cache.")
     code = sum(f.stat().st_size for f in (WIDGETS / "lib" / "gpt.js", WIDGETS / "gpt_sampler.js",
@@ -368,7 +368,7 @@ def test_write_cnn_js_checks_arguments_and_reports_a_missing_model(tmp_cache, tm
     with pytest.raises(TypeError, match="path"):
         write_cnn_js(None)
     with pytest.raises(ValueError, match="path"):
-        write_cnn_js(tmp_path / "cnn_model.txt")
+        write_cnn_js(tmp_path / "cnn.txt")
     target = tmp_path / models.CNN_DATA_FILE
     with pytest.raises(MissingArtifactError, match="Kapitel 3.3"):
         write_cnn_js(target)
@@ -384,7 +384,7 @@ def test_write_cnn_js_writes_samples_of_every_digit(monkeypatch, tmp_path):
     splits = ImageSplits("probe", X, y, X, y, X[::-1].copy(), y[::-1].copy())
     model = _tiny_cnn()
     monkeypatch.setattr(models, "_chapter_cnn", lambda: (model, splits))
-    data = _load_js(write_cnn_js(tmp_path / "cnn_model.js"), "cnn")
+    data = _load_js(write_cnn_js(tmp_path / "cnn.js"), "cnn")
     assert [s["label"] for s in data["samples"]] == list(range(10))
     assert data["data"] == "probe" and data["config"]["channels"] == [3, 4]
     first_seven = int(np.flatnonzero(splits.y_test == 7)[0])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import json
 import re
 from pathlib import Path
 
@@ -33,6 +34,19 @@ DATA_WRITERS = {
     "cnn.js": "kibuch.web.models:write_cnn_js",
 }
 WIDGET_DIR = "widgets"
+
+
+class _Unavailable(Exception):
+    pass
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    """Fehler, bei denen ein Widget ohne Modell ausgeliefert wird (und das sagt)."""
+    try:
+        from kibuch.web.models import MissingArtifactError, ModelTooLargeError
+    except ImportError:  # ältere Fassung ohne diese Klassen
+        return (_Unavailable,)
+    return (MissingArtifactError, ModelTooLargeError)
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _FILE = re.compile(r"^[A-Za-z0-9_./-]+\.(js|css)$")
 
@@ -208,7 +222,19 @@ def write_widget_data(outdir: Path, files) -> list[Path]:
     for file in sorted(set(files)):
         module, func = DATA_WRITERS[file].split(":")
         writer = getattr(importlib.import_module(module), func)
-        written.append(writer(target / file))
+        try:
+            written.append(writer(target / file))
+        except _unavailable_errors() as err:
+            # z. B. auf einem GPU-Runner: das dort trainierte Modell ist für den Browser zu
+            # groß. Das Widget zeigt dann diesen Grund an, statt leer zu bleiben.
+            logger.info(f"kibuch-widget: {file} nicht verfügbar: {err}")
+            name = file.removesuffix(".js")
+            text = (f"Dieses Widget ist in dieser Fassung des Buchs nicht verfügbar: {err}")
+            (target / file).write_text(
+                "window.KIBUCH_DATA = window.KIBUCH_DATA || {};\n"
+                f"window.KIBUCH_DATA[{json.dumps(name)}] = "
+                f"{json.dumps({'unavailable': text}, ensure_ascii=False)};\n", encoding="utf-8")
+            written.append(target / file)
     return written
 
 

@@ -6,7 +6,7 @@
  * Wahrscheinlichkeiten, das Eingabebild des Netzes und die Merkmalskarten der ersten
  * Faltungsschicht. Tastatur: Beispielziffern aus den Testdaten über die Auswahlliste.
  *
- * Braucht window.KIBUCH_DATA.cnn (cnn_model.js, geschrieben von
+ * Braucht window.KIBUCH_DATA.cnn (data/cnn.js, geschrieben von
  * kibuch.web.models.write_cnn_js) und window.KibuchCNN (lib/cnn.js). Klassisches Skript,
  * mit defer geladen; jedes Element mit data-kibuch-widget="digit-draw" wird ein Widget.
  */
@@ -51,10 +51,15 @@
 
   function init(root) {
     var data = window.KIBUCH_DATA && window.KIBUCH_DATA.cnn;
+    if (data && data.unavailable) {  // der Buchbau konnte kein passendes Modell ausliefern
+      root.appendChild(el("p", { className: "kdd-error", text: data.unavailable }));
+      root.dataset.ready = "1";
+      return;
+    }
     var C = window.KibuchCNN;
     if (!data || !C) {
       root.appendChild(el("p", { className: "kdd-error",
-        text: "Das Netz für dieses Widget fehlt (cnn_model.js oder lib/cnn.js)." }));
+        text: "Das Netz für dieses Widget fehlt (data/cnn.js oder lib/cnn.js)." }));
       return;
     }
     var model = C.fromData(data);

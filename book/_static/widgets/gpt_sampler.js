@@ -3,7 +3,7 @@
  * weiter. Temperatur, Top-k und Top-p formen die Verteilung des nächsten Zeichens; die
  * Tabelle zeigt sie vor und nach jedem Schritt der Umformung.
  *
- * Braucht window.KIBUCH_DATA.gpt (gpt_model.js, geschrieben von
+ * Braucht window.KIBUCH_DATA.gpt (data/gpt.js, geschrieben von
  * kibuch.web.models.write_gpt_js) und window.KibuchGPT (lib/gpt.js). Klassisches Skript,
  * mit defer geladen; jedes Element mit data-kibuch-widget="gpt-sampler" wird ein Widget.
  */
@@ -56,10 +56,15 @@
 
   function init(root) {
     var data = window.KIBUCH_DATA && window.KIBUCH_DATA.gpt;
+    if (data && data.unavailable) {  // der Buchbau konnte kein passendes Modell ausliefern
+      root.appendChild(el("p", { className: "kgs-error", text: data.unavailable }));
+      root.dataset.ready = "1";
+      return;
+    }
     var G = window.KibuchGPT;
     if (!data || !G) {
       root.appendChild(el("p", { className: "kgs-error",
-        text: "Das Sprachmodell für dieses Widget fehlt (gpt_model.js oder lib/gpt.js)." }));
+        text: "Das Sprachmodell für dieses Widget fehlt (data/gpt.js oder lib/gpt.js)." }));
       return;
     }
     var model = G.fromData(data);

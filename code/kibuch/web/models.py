@@ -5,11 +5,12 @@ die die Kapitel trainiert und im Artefakt-Cache abgelegt haben. Dieses Modul hol
 dort (es trainiert nie selbst) und schreibt sie als Skriptdatei, die einen Wert an
 ``window.KIBUCH_DATA`` hängt:
 
-- :func:`write_gpt_js` → ``gpt_model.js`` mit ``window.KIBUCH_DATA["gpt"]``,
-- :func:`write_cnn_js` → ``cnn_model.js`` mit ``window.KIBUCH_DATA["cnn"]``.
+- :func:`write_gpt_js` → ``data/gpt.js`` mit ``window.KIBUCH_DATA["gpt"]``,
+- :func:`write_cnn_js` → ``data/cnn.js`` mit ``window.KIBUCH_DATA["cnn"]``.
 
 Gleitkomma-Arrays stehen als Base64 der Little-Endian-Bytes darin (``float32``, beim GPT
-nötigenfalls ``float16``, siehe :data:`PAGE_BUDGET`). Jede Datei enthält Referenzwerte, die
+nötigenfalls ``float16``, siehe :data:`PAGE_BUDGET`). Beim CNN ist jede BatchNorm schon in
+ihre Faltung eingerechnet („gefaltet“). Jede Datei enthält Referenzwerte, die
 PyTorch aus genau den exportierten Gewichten berechnet hat; die Tests vergleichen die
 JavaScript-Rechnung damit.
 
@@ -47,8 +48,8 @@ PAGE_BUDGET = 2_000_000
 #: ``gpt_sampler.js``, ``gpt_sampler.css``); ``tests/web/test_models.py`` prüft die Grenze.
 GPT_WIDGET_CODE_BYTES = 60_000
 #: Dateinamen unter ``_static/widgets/data/`` (für ``:data:`` der Direktive).
-GPT_DATA_FILE = "gpt_model.js"
-CNN_DATA_FILE = "cnn_model.js"
+GPT_DATA_FILE = "gpt.js"
+CNN_DATA_FILE = "cnn.js"
 #: Quellen des Korpus, auf dem Kapitel 3.4 sein GPT trainiert (wie in 03_4_generierung.md).
 GPT_CORPUS_SOURCES = ("debian_handbuch", "reviews_de")
 #: Anfänge, für die die Datendatei Referenz-Logits von PyTorch enthält.
@@ -76,6 +77,10 @@ _DTYPES = {"float32": "<f4", "float16": "<f2", "uint8": "u1"}
 
 class MissingArtifactError(KibuchError, FileNotFoundError):
     """Das trainierte Modell, das ein Widget braucht, liegt nicht im Artefakt-Cache."""
+
+
+class ModelTooLargeError(KibuchError, ValueError):
+    """Das trainierte Modell passt nicht in das Seitenbudget eines Widgets."""
 
 
 # ------------------------------------------------------------------ Arrays als Base64
@@ -355,7 +360,7 @@ def gpt_from_payload(payload: dict):
 
 
 def write_gpt_js(path: Path, *, dtype: str = "auto") -> Path:
-    """Schreibt ``gpt_model.js`` für das Widget ``gpt-sampler`` (Kapitel 3.4).
+    """Schreibt ``data/gpt.js`` für das Widget ``gpt-sampler`` (Kapitel 3.4).
 
     Nimmt das GPT, das Kapitel 3.4 trainiert hat, aus dem Artefakt-Cache (derselbe Korpus,
     dasselbe Rezept für das Gerät von ``get_device()``); fehlt es, kommt ein
@@ -367,18 +372,23 @@ def write_gpt_js(path: Path, *, dtype: str = "auto") -> Path:
     path = _check_target(path)
     dtype = check_choice("dtype", dtype, ("auto", "float32", "float16"))
     model, tokenizer = _chapter_gpt()
-    text = ""
-    for choice in (("float32", "float16") if dtype == "auto" else (dtype,)):
+    n_weights = sum(t.numel() for t in _gpt_tensors(model).values())
+    size = 4 * math.ceil(2 * n_weights / 3)  # Untergrenze: nur die Gewichte, float16, Base64
+    choices = ("float32", "float16") if dtype == "auto" else (dtype,)
+    if size + GPT_WIDGET_CODE_BYTES > PAGE_BUDGET:
+        choices = ()  # passt nicht einmal halb so groß: gar nicht erst exportieren
+    for choice in choices:
         payload = gpt_payload(model, tokenizer, dtype=choice, prompts=GPT_REFERENCE_PROMPTS,
                               greedy_tokens=GPT_GREEDY_TOKENS)
         text = js_data_text("gpt", payload)
-        if len(text.encode("utf-8")) + GPT_WIDGET_CODE_BYTES <= PAGE_BUDGET:
+        size = len(text.encode("utf-8"))
+        if size + GPT_WIDGET_CODE_BYTES <= PAGE_BUDGET:
             return _write_text(path, text)
-    raise ValueError(
+    raise ModelTooLargeError(
         f"Das GPT aus dem Cache hat {model.num_params()} Parameter; seine Datendatei wäre "
-        f"{len(text.encode('utf-8'))} Bytes groß – mit dem Code des Widgets mehr, als eine "
-        f"Seite laden darf ({PAGE_BUDGET} Bytes). Das CPU-Rezept von gpt_recipe passt; ein "
-        "auf der GPU trainiertes Modell ist zu groß für den Browser."
+        f"mindestens {size} Bytes groß – mit dem Code des Widgets mehr, als eine Seite laden "
+        f"darf ({PAGE_BUDGET} Bytes). Das CPU-Rezept von gpt_recipe passt; ein auf der GPU "
+        "trainiertes Modell ist zu groß für den Browser."
     )
 
 
@@ -422,6 +432,9 @@ def cnn_payload(model, samples=None, labels=None) -> dict:
     blocks = []
     for block in model.features:
         conv, bn = block[0], block[1]
+        if conv.kernel_size != (3, 3) or conv.padding != (1, 1) or conv.stride != (1, 1):
+            raise ValueError("model: lib/cnn.js kennt nur 3×3-Faltungen mit Padding 1 und "
+                             f"Schrittweite 1, nicht {conv}.")
         weight, bias = _fold_batchnorm(conv, bn)
         blocks.append({"weight": encode_array(weight), "bias": encode_array(bias),
                        "pool": len(block) > 3})
@@ -475,7 +488,7 @@ def _pick_samples(X, y, per_class: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def write_cnn_js(path: Path) -> Path:
-    """Schreibt ``cnn_model.js`` für das Widget ``digit-draw`` (Kapitel 3.3).
+    """Schreibt ``data/cnn.js`` für das Widget ``digit-draw`` (Kapitel 3.3).
 
     Nimmt das ConvNet des ersten Seeds, das Kapitel 3.3 trainiert hat, aus dem
     Artefakt-Cache (fehlt es, kommt ein :class:`MissingArtifactError`), dazu je Ziffer

@@ -60,12 +60,12 @@ FACTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "facts"
 #: (die Fehlermeldung nennt sie) – so ändert sich keine Zahl im Buch unbemerkt.
 SHA256 = {
     "daten": "187d8ece1aa128ad81110a15d5ba68047e0935cca35cd49d8da75c2038e38b1d",
-    "energie": "77585a94db6ee4eb306fecbb35294fb7f4802f8399c013a79b6f72094fea453b",
+    "energie": "3c2c580de96c29eb6329ba405978f911c065ee82392fbba4d3b3a8d0a453c4fb",
     "forschung": "fb8281653ccb6702234c6c361ad9c1bc1f4acde8f76906f6fdd1b2b0e875445f",
     "hardware": "16e59a29edd04710fc461e09d543280ec6f014a4f814c639e9e4f7a77a1380f9",
     "imagenet": "93dba995836cd05db879e48c1d7248c3c1a86b95e9611110c9607e40f9fc1f79",
     "meilensteine": "2015df58f36e937799e493458ce23f6c428e42e5c140bf7b2c5f7c5a4173621d",
-    "regulierung": "6b36b4e1d78b31be6df6f28487537d43a0c33d1bb859337df4615a369fce3b3c",
+    "regulierung": "b74d00383f76cac3849d397577dd51b0524bc4f3638013d36c85590fbf52b836",
     "sprachmodelle": "21601e86b3289a4619d46c7590b37fb747676b81b2fe500476b7fb496cdeb5f4",
     "trainingsdaten": "1235f21d09043dadd34785611f7cc8df3ce701ee97318d89dd336ea1d84ef8e8",
 }

@@ -1,1 +1,0 @@
-"""Kapitelspezifische Bausteine, benannt nach ihrem Kapitel (``ch03_1_…`` gehört zu Kapitel 3.1)."""

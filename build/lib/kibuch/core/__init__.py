@@ -1,1 +1,0 @@
-"""Kern: Gerät, Seeds, Cache, Argumentprüfungen, deutsche Zahlformate."""

@@ -1,1 +1,0 @@
-"""Neuronale Bausteine (PyTorch): je Konzept eine Implementierung."""

@@ -1,4 +1,0 @@
-"""Algorithmen von Grund auf in NumPy.
-
-Backpropagation, MLP, k-Means, Q-Learning, Empfehlungen und Prognosen.
-"""

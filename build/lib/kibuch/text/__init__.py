@@ -1,1 +1,0 @@
-"""Text für Sprachmodelle: Tokenizer und Sampling."""

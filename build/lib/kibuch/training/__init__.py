@@ -1,1 +1,0 @@
-"""Die Trainingsschleife (eine für alle Modelle) und ihre Konfiguration."""

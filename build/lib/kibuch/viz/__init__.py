@@ -1,1 +1,0 @@
-"""Darstellung: Abbildungsstil, Diagramme und der plotly-Renderer für MyST-NB."""
