@@ -2,12 +2,10 @@
 // kibuch.web.models.mnist_preprocess. Die Fixture schreibt tests/js/make_fixtures_digit.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { loadFixture, loadLib } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const C = require("../../book/_static/widgets/lib/cnn.js");
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/digit.json", import.meta.url), "utf8"));
+const C = loadLib("cnn.js");
+const fixture = loadFixture("digit.json");
 
 function maxDiff(a, b) {
   assert.equal(a.length, b.length);

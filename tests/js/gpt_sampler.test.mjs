@@ -2,12 +2,10 @@
 // Die Fixture schreibt tests/js/make_fixtures_gpt.py; Aufruf: node --test tests/js/
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { loadFixture, loadLib } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const G = require("../../book/_static/widgets/lib/gpt.js");
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/gpt.json", import.meta.url), "utf8"));
+const G = loadLib("gpt.js");
+const fixture = loadFixture("gpt.json");
 const TOL = 1e-4;
 
 function maxDiff(a, b) {

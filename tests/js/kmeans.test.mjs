@@ -2,12 +2,10 @@
 // Referenzwerte: tests/js/fixtures/kmeans.json (erzeugt von make_fixtures_kmeans.py).
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { loadFixture, loadLib } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const KM = require("../../book/_static/widgets/lib/kmeans.js");
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/kmeans.json", import.meta.url)));
+const KM = loadLib("kmeans.js");
+const fixture = loadFixture("kmeans.json");
 
 const TOL = 1e-9;  // verlangt; erreicht wird Gleichheit Bit für Bit (siehe maxErr unten)
 let maxErr = 0;

@@ -13,8 +13,9 @@ Aufruf: ``python tests/js/make_fixtures_digit.py`` (schreibt die Datei neu).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from fixturecheck import dumps, write_fixture
 
 FIXTURE = Path(__file__).with_name("fixtures") / "digit.json"
 
@@ -102,17 +103,11 @@ def build() -> dict:
     }
 
 
-def dumps(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(dumps(build()), encoding="utf-8")
-    print(f"{FIXTURE} geschrieben ({FIXTURE.stat().st_size} Bytes)")
+    write_fixture(FIXTURE, dumps(build()))
 
 
 if __name__ == "__main__":

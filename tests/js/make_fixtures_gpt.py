@@ -12,9 +12,10 @@ Aufruf: ``python tests/js/make_fixtures_gpt.py`` (schreibt die Datei neu).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
+
+from fixturecheck import dumps, write_fixture
 
 FIXTURE = Path(__file__).with_name("fixtures") / "gpt.json"
 TEXT = "abcdefg hij, klm. Äpfel über Öl!\n"  # Vokabular des Test-Tokenizers
@@ -93,17 +94,11 @@ def build() -> dict:
     }
 
 
-def dumps(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":")) + "\n"
-
-
 def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(dumps(build()), encoding="utf-8")
-    print(f"{FIXTURE} geschrieben ({FIXTURE.stat().st_size} Bytes)")
+    write_fixture(FIXTURE, dumps(build()))
 
 
 if __name__ == "__main__":

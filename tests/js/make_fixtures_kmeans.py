@@ -16,11 +16,11 @@ Aufruf: ``python tests/js/make_fixtures_kmeans.py`` (schreibt die Datei neu).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from unittest import mock
 
 import numpy as np
+from fixturecheck import dumps, write_fixture
 
 from kibuch.data.synthetic.toy2d import make_toy2d
 from kibuch.scratch import kmeans as km
@@ -155,14 +155,8 @@ def build() -> dict:
             "runs": runs, "inits": inits}
 
 
-def dumps(fixture: dict) -> str:
-    return json.dumps(fixture, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 def main() -> None:
-    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(dumps(build()), encoding="utf-8")
-    print(f"{FIXTURE} geschrieben ({FIXTURE.stat().st_size} Bytes)")
+    write_fixture(FIXTURE, dumps(build()))
 
 
 if __name__ == "__main__":

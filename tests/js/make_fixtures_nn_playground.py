@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from fixturecheck import write_fixture
 
 from kibuch.data.synthetic.toy2d import DATASETS, FEATURES, add_features, grid, make_toy2d
 from kibuch.nn.activations import ACTIVATIONS
@@ -135,10 +136,13 @@ def build_fixture() -> dict:
     }
 
 
+def dumps(fixture: dict) -> str:
+    """Der Dateiinhalt: JSON mit echten Umlauten und den üblichen Trennzeichen."""
+    return json.dumps(fixture, ensure_ascii=False) + "\n"
+
+
 def main() -> None:
-    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(json.dumps(build_fixture(), ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{FIXTURE} geschrieben ({FIXTURE.stat().st_size / 1024:.1f} KB)")
+    write_fixture(FIXTURE, dumps(build_fixture()))
 
 
 if __name__ == "__main__":

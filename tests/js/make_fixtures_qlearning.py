@@ -16,11 +16,11 @@ Aufruf: ``python tests/js/make_fixtures_qlearning.py`` (schreibt die Datei neu).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from unittest import mock
 
 import numpy as np
+from fixturecheck import dumps, write_fixture
 
 from kibuch.scratch import qlearning as ql
 
@@ -120,14 +120,8 @@ def build() -> dict:
     }
 
 
-def dumps(fixture: dict) -> str:
-    return json.dumps(fixture, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
 def main() -> None:
-    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_text(dumps(build()), encoding="utf-8")
-    print(f"{FIXTURE} geschrieben ({FIXTURE.stat().st_size} Bytes)")
+    write_fixture(FIXTURE, dumps(build()))
 
 
 if __name__ == "__main__":

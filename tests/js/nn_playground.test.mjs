@@ -2,12 +2,10 @@
 // Referenzwerte: tests/js/fixtures/nn_playground.json (make_fixtures_nn_playground.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { loadFixture, loadLib } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const M = require("../../book/_static/widgets/lib/mlp.js");
-const FIX = JSON.parse(readFileSync(new URL("./fixtures/nn_playground.json", import.meta.url)));
+const M = loadLib("mlp.js");
+const FIX = loadFixture("nn_playground.json");
 
 const TOL = 1e-6; // absolut, bei Werten über 1 relativ
 // größte absolute Abweichung: Netz (float64 wie NumPy) und Daten (Python rundet auf float32)

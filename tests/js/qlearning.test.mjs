@@ -2,12 +2,10 @@
 // Referenzwerte: tests/js/fixtures/qlearning.json (erzeugt von make_fixtures_qlearning.py).
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { loadFixture, loadLib } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
-const QL = require("../../book/_static/widgets/lib/qlearning.js");
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/qlearning.json", import.meta.url)));
+const QL = loadLib("qlearning.js");
+const fixture = loadFixture("qlearning.json");
 
 const TOL = 1e-12;  // verlangt; erreicht wird Gleichheit Bit für Bit (siehe maxErr unten)
 let maxErr = 0;

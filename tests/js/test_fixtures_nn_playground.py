@@ -9,36 +9,18 @@ geschrieben ist. Gleitkommazahlen dürfen um wenige Einheiten der letzten Stelle
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from make_fixtures_nn_playground import FIXTURE, build_fixture  # noqa: E402
-
-
-def _same(new, old, where: str = "") -> None:
-    if isinstance(old, float) or isinstance(new, float):
-        assert isinstance(new, (int, float)) and isinstance(old, (int, float)), where
-        assert math.isclose(new, old, rel_tol=1e-12, abs_tol=1e-14), f"{where}: {new} ≠ {old}"
-    elif isinstance(old, dict):
-        assert isinstance(new, dict) and new.keys() == old.keys(), f"{where}: andere Schlüssel"
-        for key in old:
-            _same(new[key], old[key], f"{where}.{key}")
-    elif isinstance(old, list):
-        assert isinstance(new, list) and len(new) == len(old), f"{where}: andere Länge"
-        for i, (a, b) in enumerate(zip(new, old, strict=True)):
-            _same(a, b, f"{where}[{i}]")
-    else:
-        assert new == old, f"{where}: {new!r} ≠ {old!r}"
+from fixturecheck import assert_fixture_current  # noqa: E402
+from make_fixtures_nn_playground import FIXTURE, build_fixture, dumps  # noqa: E402
 
 
 def test_fixture_is_current():
-    committed = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    fresh = json.loads(json.dumps(build_fixture(), ensure_ascii=False))  # wie in der Datei
-    _same(fresh, committed, "nn_playground.json")
+    # derselbe Weg wie beim Schreiben der Datei
+    assert_fixture_current(FIXTURE, lambda: dumps(build_fixture()), rel_tol=1e-12, abs_tol=1e-14)
 
 
 def test_fixture_is_small():

@@ -82,3 +82,52 @@ def open_page(browser, server, path, *, width=1280):
     page.goto(f"{server}/{path}", wait_until="load")
     page.wait_for_timeout(400)
     return page, errors, foreign
+
+
+def open_widget(browser, base, doc, name, *, width=1280, timeout=30_000):
+    """Öffnet ``doc`` und wartet, bis das Widget ``name`` bereit ist.
+
+    Liefert ``(page, root, errors, foreign)``: ``root`` ist der Locator des ersten Widgets
+    ``[data-kibuch-widget="<name>"][data-ready="1"]`` (in den sichtbaren Bereich gerollt),
+    ``errors`` und ``foreign`` wie bei :func:`open_page`. Fehlt das Widget auf der Seite,
+    schlägt der Test mit einer klaren Meldung fehl.
+    """
+    page, errors, foreign = open_page(browser, base, doc, width=width)
+    selector = widget_selector(name)
+    if not page.locator(selector).count():
+        page.close()
+        pytest.fail(f"{doc} enthält kein Widget {name} (Direktive kibuch-widget {name} fehlt).")
+    ready = f'{selector}[data-ready="1"]'
+    page.wait_for_selector(ready, timeout=timeout)
+    root = page.locator(ready).first
+    root.scroll_into_view_if_needed()
+    return page, root, errors, foreign
+
+
+def widget_selector(name):
+    """CSS-Selektor des Widgets ``name`` (Attribut ``data-kibuch-widget``)."""
+    return f'[data-kibuch-widget="{name}"]'
+
+
+def unlabelled_controls(page, selector):
+    """HTML der Eingabefelder, Auswahllisten und Knöpfe in ``selector`` ohne Beschriftung.
+
+    Beschriftet ist ein Element mit ``<label>``, ``aria-label`` oder (bei Knöpfen) Text.
+    """
+    return page.evaluate(
+        f"[...document.querySelectorAll('{selector} input, {selector} select, "
+        f"{selector} button')]"
+        ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+        " && !(e.tagName === 'BUTTON' && e.textContent.trim()))"
+        ".map(e => e.outerHTML)")
+
+
+def horizontal_overflow(root):
+    """Wie viele Pixel das Widget ``root`` breiter ist als sein sichtbarer Bereich."""
+    return root.evaluate("r => r.scrollWidth - r.clientWidth")
+
+
+def assert_clean(errors, foreign=()):
+    """Keine Konsolenfehler und keine Anfragen an fremde Hosts (Listen aus :func:`open_page`)."""
+    assert not errors, f"Konsolenfehler: {errors}"
+    assert not foreign, f"Anfragen an fremde Hosts: {foreign}"

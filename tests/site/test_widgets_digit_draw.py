@@ -8,21 +8,18 @@ klassifizieren, Merkmalskarten zeigen und sich löschen lassen.
 from __future__ import annotations
 
 import pytest
-from conftest import open_page
+from conftest import assert_clean, horizontal_overflow, open_widget, widget_selector
 
 PAGE = "book/03_3_cnn.html"
-ROOT = '[data-kibuch-widget="digit-draw"]'
+NAME = "digit-draw"
+ROOT = widget_selector(NAME)
 
 
 @pytest.fixture
 def widget(browser, site):
-    page, errors, foreign = open_page(browser, f"file://{site}", PAGE)
-    if page.locator(ROOT).count() == 0:
-        pytest.fail(f"{PAGE} enthält kein Widget digit-draw (Direktive kibuch-widget fehlt).")
-    page.wait_for_selector(f'{ROOT}[data-ready="1"]', timeout=30_000)
+    page, _, errors, foreign = open_widget(browser, f"file://{site}", PAGE, NAME)
     yield page
-    assert errors == [], errors
-    assert foreign == [], foreign
+    assert_clean(errors, foreign)
     page.close()
 
 
@@ -93,10 +90,8 @@ def test_drawing_is_classified_and_can_be_cleared(widget):
 
 
 def test_keyboard_and_phone_width(browser, site):
-    page, errors, _ = open_page(browser, f"file://{site}", PAGE, width=375)
-    page.wait_for_selector(f'{ROOT}[data-ready="1"]', timeout=30_000)
-    overflow = page.evaluate(f"(() => {{ const r = document.querySelector('{ROOT}'); "
-                             "return r.scrollWidth - r.clientWidth; })()")
+    page, root, errors, _ = open_widget(browser, f"file://{site}", PAGE, NAME, width=375)
+    overflow = horizontal_overflow(root)
     assert overflow <= 1, overflow
     select = f'{ROOT} [data-role="sample"]'
     assert page.evaluate(f"document.querySelector('{select}').labels.length") == 1
@@ -108,5 +103,5 @@ def test_keyboard_and_phone_width(browser, site):
     page.focus(f'{ROOT} [data-role="clear"]')
     page.keyboard.press("Enter")
     assert page.get_attribute(ROOT, "data-prediction") == ""
-    assert errors == [], errors
+    assert_clean(errors)
     page.close()

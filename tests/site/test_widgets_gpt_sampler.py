@@ -8,21 +8,18 @@ erzeugen und mit Top-k = 1 genau den Greedy-Text von ``GPT.generate`` schreiben.
 from __future__ import annotations
 
 import pytest
-from conftest import open_page
+from conftest import assert_clean, horizontal_overflow, open_widget, widget_selector
 
 PAGE = "book/03_4_generierung.html"
-ROOT = '[data-kibuch-widget="gpt-sampler"]'
+NAME = "gpt-sampler"
+ROOT = widget_selector(NAME)
 
 
 @pytest.fixture
 def widget(browser, site):
-    page, errors, foreign = open_page(browser, f"file://{site}", PAGE)
-    if page.locator(ROOT).count() == 0:
-        pytest.fail(f"{PAGE} enthält kein Widget gpt-sampler (Direktive kibuch-widget fehlt).")
-    page.wait_for_selector(f'{ROOT}[data-ready="1"]', timeout=30_000)
+    page, _, errors, foreign = open_widget(browser, f"file://{site}", PAGE, NAME)
     yield page
-    assert errors == [], errors
-    assert foreign == [], foreign
+    assert_clean(errors, foreign)
     page.close()
 
 
@@ -91,10 +88,8 @@ def test_controls_change_the_output(widget):
 
 
 def test_keyboard_and_phone_width(browser, site):
-    page, errors, _ = open_page(browser, f"file://{site}", PAGE, width=375)
-    page.wait_for_selector(f'{ROOT}[data-ready="1"]', timeout=30_000)
-    overflow = page.evaluate(f"(() => {{ const r = document.querySelector('{ROOT}'); "
-                             "return r.scrollWidth - r.clientWidth; })()")
+    page, root, errors, _ = open_widget(browser, f"file://{site}", PAGE, NAME, width=375)
+    overflow = horizontal_overflow(root)
     assert overflow <= 1, overflow
     page.focus(f'{ROOT} [data-role="top-k"]')
     page.keyboard.press("ArrowRight")
@@ -107,5 +102,5 @@ def test_keyboard_and_phone_width(browser, site):
         label = page.evaluate(f"(() => {{ const el = document.querySelector('{ROOT} "
                               f"[data-role=\"{role}\"]'); return el.labels.length; }})()")
         assert label == 1, role
-    assert errors == [], errors
+    assert_clean(errors)
     page.close()

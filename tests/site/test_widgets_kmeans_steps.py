@@ -14,23 +14,24 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import open_page
+from conftest import (
+    assert_clean,
+    horizontal_overflow,
+    open_widget,
+    unlabelled_controls,
+    widget_selector,
+)
 
 pytest.importorskip("playwright.sync_api", reason="playwright fehlt")
 
 PAGE = "book/03_1_unueberwacht_rl.html"
-ROOT = '[data-kibuch-widget="kmeans-steps"]'
+NAME = "kmeans-steps"
+ROOT = widget_selector(NAME)
 READY = ROOT + '[data-ready="1"]'
 
 
 def _open(browser, site, width=1280):
-    page, errors, foreign = open_page(browser, f"file://{site}", PAGE, width=width)
-    if not page.locator(ROOT).count():
-        page.close()
-        pytest.fail(f"Kein k-Means-Widget auf {PAGE} (Direktive kibuch-widget kmeans-steps fehlt).")
-    page.wait_for_selector(READY, timeout=15_000)
-    w = page.locator(READY).first
-    w.scroll_into_view_if_needed()
+    page, w, errors, foreign = open_widget(browser, f"file://{site}", PAGE, NAME, width=width)
     return page, errors, foreign, w
 
 
@@ -73,8 +74,7 @@ def test_kmeans_steps_converges(browser, site):
         w.locator('[data-role="restart"]').click()
         assert w.get_attribute("data-converged") == "0"
         assert _inertia(w) is None
-        assert not errors, f"Konsolenfehler: {errors}"
-        assert not foreign, f"Anfragen an fremde Hosts: {foreign}"
+        assert_clean(errors, foreign)
     finally:
         page.close()
 
@@ -108,14 +108,9 @@ def test_kmeans_steps_controls(browser, site):
         assert w.locator('[data-role="step"]').is_disabled()
         plot.click(position={"x": 200, "y": 200})
         assert not w.locator('[data-role="step"]').is_disabled()
-        unlabelled = page.evaluate(
-            f"[...document.querySelectorAll('{ROOT} input, {ROOT} select, {ROOT} button')]"
-            ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
-            " && !(e.tagName === 'BUTTON' && e.textContent.trim()))"
-            ".map(e => e.outerHTML)")
+        unlabelled = unlabelled_controls(page, ROOT)
         assert not unlabelled, f"Steuerelemente ohne Beschriftung: {unlabelled}"
-        assert not errors, f"Konsolenfehler: {errors}"
-        assert not foreign, f"Anfragen an fremde Hosts: {foreign}"
+        assert_clean(errors, foreign)
     finally:
         page.close()
 
@@ -123,12 +118,12 @@ def test_kmeans_steps_controls(browser, site):
 def test_kmeans_steps_phone(browser, site):
     page, errors, foreign, w = _open(browser, site, width=375)
     try:
-        sizes = w.evaluate("r => [r.scrollWidth, r.clientWidth]")
-        assert sizes[0] <= sizes[1] + 1, f"Widget breiter als der Bildschirm: {sizes}"
+        overflow = horizontal_overflow(w)
+        assert overflow <= 1, f"Widget {overflow} px breiter als der Bildschirm"
         box = w.locator('[data-role="plot"]').bounding_box()
         assert box and box["width"] <= 375 and abs(box["width"] - box["height"]) < 2
         w.locator('[data-role="step"]').click()
         assert _inertia(w) is not None
-        assert not errors, f"Konsolenfehler: {errors}"
+        assert_clean(errors)
     finally:
         page.close()

@@ -10,22 +10,24 @@ Konsolenfehler noch Anfragen an fremde Hosts.
 from __future__ import annotations
 
 import pytest
-from conftest import open_page
+from conftest import (
+    assert_clean,
+    horizontal_overflow,
+    open_widget,
+    unlabelled_controls,
+    widget_selector,
+)
 
 pytest.importorskip("playwright.sync_api", reason="playwright fehlt")
 
 PAGE = "book/03_2_playground.html"
-ROOT = '[data-kibuch-widget="nn-playground"]'
-READY = ROOT + '[data-ready="1"]'
+NAME = "nn-playground"
+ROOT = widget_selector(NAME)
 
 
 def _open(browser, site, width=1280):
-    page, errors, foreign = open_page(browser, f"file://{site}", PAGE, width=width)
-    if not page.locator(ROOT).count():
-        page.close()
-        pytest.fail(f"Kein NN-Playground auf {PAGE} (Direktive kibuch-widget nn-playground fehlt).")
-    page.wait_for_selector(READY, timeout=15_000)
-    return page, errors, foreign, page.locator(READY).first
+    page, w, errors, foreign = open_widget(browser, f"file://{site}", PAGE, NAME, width=width)
+    return page, errors, foreign, w
 
 
 def _epoch(w) -> int:
@@ -57,8 +59,7 @@ def test_nn_playground_trains(browser, site):
         assert _epoch(w) == stopped, "Pause hält das Training nicht an"
         assert _loss(w, "train-loss") < 0.5 * start_loss
         assert "%" in w.locator('[data-role="test-acc"]').inner_text()
-        assert not errors, f"Konsolenfehler: {errors}"
-        assert not foreign, f"Anfragen an fremde Hosts: {foreign}"
+        assert_clean(errors, foreign)
     finally:
         page.close()
 
@@ -80,14 +81,9 @@ def test_nn_playground_controls(browser, site):
         w.locator('[data-role="step"]').click()
         w.locator('[data-role="reset"]').click()
         assert _epoch(w) == 0
-        unlabelled = page.evaluate(
-            f"[...document.querySelectorAll('{ROOT} input, {ROOT} select, {ROOT} button')]"
-            ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
-            " && !(e.tagName === 'BUTTON' && e.textContent.trim()))"
-            ".map(e => e.outerHTML)")
+        unlabelled = unlabelled_controls(page, ROOT)
         assert not unlabelled, f"Steuerelemente ohne Beschriftung: {unlabelled}"
-        assert not errors, f"Konsolenfehler: {errors}"
-        assert not foreign, f"Anfragen an fremde Hosts: {foreign}"
+        assert_clean(errors, foreign)
     finally:
         page.close()
 
@@ -95,12 +91,12 @@ def test_nn_playground_controls(browser, site):
 def test_nn_playground_phone(browser, site):
     page, errors, foreign, w = _open(browser, site, width=375)
     try:
-        sizes = w.evaluate("r => [r.scrollWidth, r.clientWidth]")
-        assert sizes[0] <= sizes[1] + 1, f"Widget breiter als der Bildschirm: {sizes}"
+        overflow = horizontal_overflow(w)
+        assert overflow <= 1, f"Widget {overflow} px breiter als der Bildschirm"
         canvas = w.locator('[data-role="surface"]').bounding_box()
         assert canvas and canvas["width"] <= 375
         w.locator('[data-role="step"]').click()
         assert _epoch(w) == 1
-        assert not errors, f"Konsolenfehler: {errors}"
+        assert_clean(errors)
     finally:
         page.close()

@@ -15,24 +15,24 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import open_page
+from conftest import (
+    assert_clean,
+    horizontal_overflow,
+    open_widget,
+    unlabelled_controls,
+    widget_selector,
+)
 
 pytest.importorskip("playwright.sync_api", reason="playwright fehlt")
 
 PAGE = "book/03_1_unueberwacht_rl.html"
-ROOT = '[data-kibuch-widget="qlearning-grid"]'
+NAME = "qlearning-grid"
+ROOT = widget_selector(NAME)
 READY = ROOT + '[data-ready="1"]'
 
 
 def _open(browser, site, width=1280):
-    page, errors, foreign = open_page(browser, f"file://{site}", PAGE, width=width)
-    if not page.locator(ROOT).count():
-        page.close()
-        pytest.fail(f"Kein Q-Learning-Widget auf {PAGE} "
-                    "(Direktive kibuch-widget qlearning-grid fehlt).")
-    page.wait_for_selector(READY, timeout=15_000)
-    w = page.locator(READY).first
-    w.scroll_into_view_if_needed()
+    page, w, errors, foreign = open_widget(browser, f"file://{site}", PAGE, NAME, width=width)
     return page, errors, foreign, w
 
 
@@ -83,8 +83,7 @@ def test_qlearning_grid_learns_like_the_book(browser, site):
         assert _episodes(w) == 1500
         assert "γ = 0,50" in _role(w, "vigap")
         assert _number(_role(w, "vigap")) > 0.01
-        assert not errors, f"Konsolenfehler: {errors}"
-        assert not foreign, f"Anfragen an fremde Hosts: {foreign}"
+        assert_clean(errors, foreign)
     finally:
         page.close()
 
@@ -107,14 +106,9 @@ def test_qlearning_grid_play_pause_reset(browser, site):
         w.locator('[data-role="reset"]').click()
         assert _episodes(w) == 0
         assert _number(_role(w, "qstart")) == 0
-        unlabelled = page.evaluate(
-            f"[...document.querySelectorAll('{ROOT} input, {ROOT} select, {ROOT} button')]"
-            ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
-            " && !(e.tagName === 'BUTTON' && e.textContent.trim()))"
-            ".map(e => e.outerHTML)")
+        unlabelled = unlabelled_controls(page, ROOT)
         assert not unlabelled, f"Steuerelemente ohne Beschriftung: {unlabelled}"
-        assert not errors, f"Konsolenfehler: {errors}"
-        assert not foreign, f"Anfragen an fremde Hosts: {foreign}"
+        assert_clean(errors, foreign)
     finally:
         page.close()
 
@@ -122,12 +116,12 @@ def test_qlearning_grid_play_pause_reset(browser, site):
 def test_qlearning_grid_phone(browser, site):
     page, errors, foreign, w = _open(browser, site, width=375)
     try:
-        sizes = w.evaluate("r => [r.scrollWidth, r.clientWidth]")
-        assert sizes[0] <= sizes[1] + 1, f"Widget breiter als der Bildschirm: {sizes}"
+        overflow = horizontal_overflow(w)
+        assert overflow <= 1, f"Widget {overflow} px breiter als der Bildschirm"
         box = w.locator('[data-role="grid"]').bounding_box()
         assert box and box["width"] <= 375
         w.locator('[data-role="run-batch"]').click()
         assert _episodes(w) == 10
-        assert not errors, f"Konsolenfehler: {errors}"
+        assert_clean(errors)
     finally:
         page.close()
