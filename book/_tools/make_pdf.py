@@ -72,7 +72,7 @@ div.highlight, .cell_output { overflow: visible !important; }
 .kibuch-print-note { font-size: 8pt; color: #555; font-style: italic; margin: 0 0 3mm; }
 /* Inhaltsverzeichnis mit Seitenzahlen */
 .kibuch-pdf-toc { break-after: page; }
-.kibuch-pdf-toc h1 { font-size: 20pt; margin-bottom: 6mm; }
+.kibuch-pdf-toc-title { font-size: 20pt; font-weight: bold; margin: 0 0 6mm; }
 .kibuch-pdf-toc ol { list-style: none; padding: 0; margin: 0; }
 .kibuch-pdf-toc li { display: flex; align-items: baseline; margin: 0.6mm 0; }
 .kibuch-pdf-toc li.l1 { font-weight: bold; margin-top: 2.5mm; }
@@ -242,7 +242,8 @@ def add_toc(html: str) -> str:
                         '<span class="pg">…</span></li>')
     if not rows:
         return html
-    toc = ('<nav class="kibuch-pdf-toc" aria-label="Inhaltsverzeichnis"><h1>Inhalt</h1><ol>'
+    toc = ('<nav class="kibuch-pdf-toc" aria-label="Inhaltsverzeichnis">'
+           '<p class="kibuch-pdf-toc-title">Inhalt</p><ol>'
            + "".join(rows) + "</ol></nav>")
     # direkt hinter die Titelseite (deren äußeres div endet mit „Code MIT</p></div>“)
     return html.replace("Code MIT</p></div>", "Code MIT</p></div>" + toc, 1)
