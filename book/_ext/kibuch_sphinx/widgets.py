@@ -36,17 +36,6 @@ DATA_WRITERS = {
 WIDGET_DIR = "widgets"
 
 
-class _Unavailable(Exception):
-    pass
-
-
-def _unavailable_errors() -> tuple[type[BaseException], ...]:
-    """Fehler, bei denen ein Widget ohne Modell ausgeliefert wird (und das sagt)."""
-    try:
-        from kibuch.web.models import MissingArtifactError, ModelTooLargeError
-    except ImportError:  # ältere Fassung ohne diese Klassen
-        return (_Unavailable,)
-    return (MissingArtifactError, ModelTooLargeError)
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _FILE = re.compile(r"^[A-Za-z0-9_./-]+\.(js|css)$")
 
@@ -216,6 +205,8 @@ def _page_assets(app, pagename, templatename, context, doctree):
 
 def write_widget_data(outdir: Path, files) -> list[Path]:
     """Schreibt die erzeugten Datendateien nach ``outdir/_static/widgets/data``."""
+    from kibuch.web.models import MissingArtifactError, ModelTooLargeError
+
     target = Path(outdir) / "_static" / WIDGET_DIR / "data"
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -224,7 +215,7 @@ def write_widget_data(outdir: Path, files) -> list[Path]:
         writer = getattr(importlib.import_module(module), func)
         try:
             written.append(writer(target / file))
-        except _unavailable_errors() as err:
+        except (MissingArtifactError, ModelTooLargeError) as err:
             # z. B. auf einem GPU-Runner: das dort trainierte Modell ist für den Browser zu
             # groß. Das Widget zeigt dann diesen Grund an, statt leer zu bleiben.
             logger.info(f"kibuch-widget: {file} nicht verfügbar: {err}")
